@@ -1,0 +1,39 @@
+// How the engine reaches a host. Modules only ever see `Connection`: a way to run
+// one shell command (with stdin) and get its output. Files, stat and checksums are
+// built on top of it (src/remote-files.ts), so every transport (local, SSH) gets
+// them for free and a task costs as few round trips as the module asks for.
+
+export interface ExecOptions {
+  /** Bytes written to the command's stdin, then closed. */
+  stdin?: string | Buffer;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Connection {
+  /** Inventory name of the host. */
+  readonly host: string;
+  /** Run one POSIX sh command line (already quoted) on the host. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** Privilege escalation for one task, as the play/task asked for it. */
+export interface BecomeSpec {
+  method: 'sudo' | 'su';
+  user: string;
+  password?: string;
+  flags?: string;
+}
+
+/** The host cannot be reached (connect failed or dropped): "unreachable". */
+export class UnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}

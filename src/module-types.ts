@@ -1,0 +1,128 @@
+// The contract between the engine and a module (one file per module in modules/).
+// A module plans first (read-only: what would change), and applies only what it
+// planned. `--check` runs the plan alone, so its prediction is what the real run
+// does, by construction.
+import type { Connection } from './connection/connection.js';
+import type { SourceLocation } from './errors.js';
+
+/** A JSON schema for a module's options (validated and defaulted by ajv). */
+export type OptionSchema = {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+  [keyword: string]: unknown;
+};
+
+/** Ansible-shaped return values of a task (what `register` stores). */
+export interface ModuleResult {
+  changed?: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+/** A before/after pair the output layer renders as a unified diff. */
+export interface FileDiff {
+  before: string;
+  after: string;
+  before_header?: string;
+  after_header?: string;
+  /** A short line instead of content, for binary or very large files. */
+  prepared?: string;
+}
+
+/** What a module asks of the engine beyond its result. */
+export interface Effects {
+  /** Host facts to set (set_fact, include_vars). */
+  facts?: Record<string, unknown>;
+  /** Variables at include_vars precedence. */
+  includeVars?: Record<string, unknown>;
+  /** Mark set_fact facts as cacheable (no effect beyond the run). */
+  cacheable?: boolean;
+}
+
+export interface Plan<S = unknown> {
+  /** Would applying change the host? false means "ok, nothing to do". */
+  changed: boolean;
+  /** The result when nothing is applied: ok, or a check-mode prediction. */
+  result?: ModuleResult;
+  diff?: FileDiff[];
+  effects?: Effects;
+  /** Data that apply() needs (rendered content, probed state). */
+  state?: S;
+  /**
+   * Set when the change cannot be predicted without doing it (command, shell):
+   * in check mode the task is reported skipped with this message.
+   */
+  unpredictable?: string;
+}
+
+export interface Applied {
+  result: ModuleResult;
+  /** Defaults to the plan's `changed`. */
+  changed?: boolean;
+  diff?: FileDiff[];
+  effects?: Effects;
+}
+
+/** Where the task came from and what its files are relative to. */
+export interface TaskSource {
+  name: string;
+  location?: SourceLocation;
+  /** Role directory when the task belongs to a role. */
+  roleDir?: string;
+  /** Directory of the file that holds the task. */
+  fileDir: string;
+  playbookDir: string;
+}
+
+export interface ModuleContext<A> {
+  readonly args: A;
+  /** inventory_hostname */
+  readonly host: string;
+  /** The host, with the task's become and environment applied. */
+  readonly conn: Connection;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly task: TaskSource;
+  /** Variables of this host for this task, templated on access. */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Find a controller-side file: role's files/ or templates/ first, then beside the task, then the playbook. */
+  findFile(kind: 'files' | 'templates' | 'vars', name: string): string;
+  /** Render a Jinja template text with this task's variables (plus extras). */
+  renderTemplate(text: string, extraVars?: Record<string, unknown>, sourcePath?: string): string;
+  /** Evaluate a bare Jinja expression (`when`-style) with this task's variables. */
+  evaluate(expression: string): unknown;
+}
+
+/** Raised by a module to fail the task with a message and extra return values. */
+export class ModuleFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: ModuleResult = {},
+  ) {
+    super(message);
+    this.name = 'ModuleFailure';
+  }
+}
+
+export interface Module<A = Record<string, unknown>, S = unknown> {
+  /** Short name, e.g. "copy". "ansible.builtin.copy" and "ansible.legacy.copy" resolve to it. */
+  name: string;
+  schema: OptionSchema;
+  /** Other names for options, e.g. { dest: 'path' }. */
+  optionAliases?: Record<string, string>;
+  /**
+   * The option that takes the free-form text of `module: some text`
+   * (`_raw_params` for command/shell/raw); otherwise `k=v` text is split into options.
+   */
+  freeForm?: string;
+  /** false: the module cannot predict its work; in check mode the task is skipped. */
+  supportsCheckMode: boolean;
+  /** Runs on the controller only (debug, set_fact...): no connection needed. */
+  controllerOnly?: boolean;
+  plan(ctx: ModuleContext<A>): Promise<Plan<S>>;
+  /** Make the planned change. Absent for modules whose plan is their whole work. */
+  apply?(ctx: ModuleContext<A>, plan: Plan<S>): Promise<Applied>;
+}

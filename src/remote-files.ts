@@ -1,0 +1,161 @@
+// Reading and writing files on a host through its Connection, in one round trip
+// each: a probe that reports type, mode, ownership, checksum (and optionally
+// content), and an atomic write (temporary name in the target directory, then
+// rename), so an interrupted transfer never leaves half a file.
+import { createHash } from 'node:crypto';
+import type { Connection } from './connection/connection.js';
+import { quote, sh, raw } from './shell.js';
+
+export type RemoteFileType = 'file' | 'directory' | 'link' | 'other';
+
+export interface RemoteFileState {
+  path: string;
+  exists: boolean;
+  type?: RemoteFileType;
+  /** Permission bits as four octal digits, e.g. "0644". */
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  owner?: string;
+  group?: string;
+  size?: number;
+  mtime?: number;
+  /** Where a symlink points (only for type "link"). */
+  linkTarget?: string;
+  /** SHA-1 of a regular file's content (what Ansible calls checksum). */
+  checksum?: string;
+  /** A regular file's content, when asked for. */
+  content?: Buffer;
+}
+
+export interface ProbeOptions {
+  /** Describe what a symlink points to instead of the link itself. */
+  follow?: boolean;
+  /** Also return the content of regular files. */
+  content?: boolean;
+  /** Also return the SHA-1 of regular files. */
+  checksum?: boolean;
+}
+
+export function sha1(data: Buffer | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+const MARK = '@@tsplay-probe@@';
+
+function probeScript(path: string, options: ProbeOptions): string {
+  const statFlag = options.follow ? '-L ' : '';
+  const linkTest = options.follow ? '[ -L "$p" ] && [ ! -e "$p" ]' : '[ -L "$p" ]';
+  return [
+    sh`p=${path}; echo ${MARK}`,
+    `if ${linkTest}; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi`,
+    'echo "type=$t"',
+    `if [ "$t" != absent ]; then stat ${statFlag}-c 'mode=%a|uid=%u|gid=%g|owner=%U|group=%G|size=%s|mtime=%Y' -- "$p" | tr '|' '\\n'; fi`,
+    `if [ "$t" = link ]; then printf 'target=%s\\n' "$(readlink -- "$p")"; fi`,
+    options.checksum ? `if [ "$t" = file ]; then echo "sha1=$(sha1sum < "$p" | cut -d' ' -f1)"; fi` : '',
+    options.content ? `if [ "$t" = file ]; then printf 'content='; base64 -w0 < "$p"; echo; fi` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function parseProbe(path: string, block: string): RemoteFileState {
+  const fields = new Map<string, string>();
+  for (const line of block.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  const type = fields.get('type');
+  if (!type || type === 'absent') return { path, exists: false };
+  const num = (k: string): number | undefined => (fields.has(k) ? Number(fields.get(k)) : undefined);
+  const content = fields.get('content');
+  return {
+    path,
+    exists: true,
+    type: type as RemoteFileType,
+    mode: fields.get('mode')?.padStart(4, '0'),
+    uid: num('uid'),
+    gid: num('gid'),
+    owner: fields.get('owner'),
+    group: fields.get('group'),
+    size: num('size'),
+    mtime: num('mtime'),
+    linkTarget: fields.get('target'),
+    checksum: fields.get('sha1'),
+    content: content !== undefined ? Buffer.from(content, 'base64') : undefined,
+  };
+}
+
+/** Probe several paths in one round trip. */
+export async function probePaths(
+  conn: Connection,
+  paths: readonly string[],
+  options: ProbeOptions = {},
+): Promise<RemoteFileState[]> {
+  if (paths.length === 0) return [];
+  const script = paths.map((p) => probeScript(p, options)).join('\n');
+  const res = await conn.exec(script);
+  if (res.rc !== 0) throw new Error(`could not inspect ${paths.join(', ')}: ${res.stderr.trim()}`);
+  const blocks = res.stdout.split(`${MARK}\n`).slice(1);
+  return paths.map((p, i) => parseProbe(p, blocks[i] ?? ''));
+}
+
+export async function probePath(conn: Connection, path: string, options: ProbeOptions = {}): Promise<RemoteFileState> {
+  const [state] = await probePaths(conn, [path], options);
+  return state!;
+}
+
+/** Normalise a user's mode (YAML octal int, "0644", "644", "u+rw") for chmod. */
+export function modeForChmod(mode: string | number): string {
+  if (typeof mode === 'number') return mode.toString(8).padStart(4, '0');
+  return /^[0-7]{1,4}$/.test(mode) ? mode.padStart(4, '0') : mode;
+}
+
+export interface WriteOptions {
+  mode?: string | number;
+  owner?: string;
+  group?: string;
+  /** Keep a timestamped copy of the file being replaced; its path is returned. */
+  backup?: boolean;
+}
+
+/**
+ * Write `content` to `path` atomically: into a temporary file in the same
+ * directory, with mode and ownership set, then renamed over the target. A
+ * replaced file keeps its mode and owner unless new ones are given; a new file
+ * gets the umask's default mode, as Ansible does.
+ */
+export async function writeFileAtomic(
+  conn: Connection,
+  path: string,
+  content: Buffer | string,
+  options: WriteOptions = {},
+): Promise<{ backupFile?: string }> {
+  const ownership =
+    options.owner || options.group ? `${options.owner ?? ''}${options.group ? `:${options.group}` : ''}` : undefined;
+  const lines = [
+    sh`p=${path}; d=$(dirname -- "$p")`,
+    `t=$(mktemp "$d/.tsplay.XXXXXX") || exit 1`,
+    `trap 'rm -f "$t"' EXIT`,
+    `cat > "$t" || exit 1`,
+    `if [ -e "$p" ]; then chmod --reference="$p" "$t" && chown --reference="$p" "$t" 2>/dev/null; else chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$t"; fi`,
+    options.mode !== undefined ? sh`chmod ${modeForChmod(options.mode)} "$t" || exit 1` : '',
+    ownership ? sh`chown ${ownership} "$t" || exit 1` : '',
+    options.backup
+      ? `if [ -e "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S~)"; cp -p -- "$p" "$b" || exit 1; echo "backup=$b"; fi`
+      : '',
+    `mv -f -- "$t" "$p" || exit 1`,
+    `trap - EXIT`,
+  ].filter(Boolean);
+  const res = await conn.exec(lines.join('\n'), { stdin: content });
+  if (res.rc !== 0) throw new Error(`could not write ${path}: ${res.stderr.trim() || `exit ${res.rc}`}`);
+  const backup = /^backup=(.*)$/m.exec(res.stdout)?.[1];
+  return { backupFile: backup };
+}
+
+/** Run an argv (quoted) on the host; a non-zero exit is returned, not thrown. */
+export function execArgv(conn: Connection, argv: readonly string[], stdin?: string | Buffer) {
+  return conn.exec(argv.map(quote).join(' '), { stdin });
+}
+
+export { raw };

@@ -1,0 +1,151 @@
+// Loading YAML the way Ansible reads it (YAML 1.1: yes/no booleans, 0644 octal,
+// merge keys) while remembering where every mapping, sequence and key came from,
+// so later errors can point at file, line and column.
+import { readFileSync } from 'node:fs';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
+import { ParseError, type SourceLocation } from './errors.js';
+
+const nodeLocations = new WeakMap<object, SourceLocation>();
+const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
+const indexLocations = new WeakMap<object, SourceLocation[]>();
+
+/** Where a mapping or sequence that came from YAML starts. */
+export function locationOf(value: unknown): SourceLocation | undefined {
+  return typeof value === 'object' && value !== null ? nodeLocations.get(value) : undefined;
+}
+
+/** Where a key of a mapping that came from YAML was written. */
+export function locationOfKey(map: unknown, key: string): SourceLocation | undefined {
+  if (typeof map !== 'object' || map === null) return undefined;
+  return keyLocations.get(map)?.get(key) ?? nodeLocations.get(map);
+}
+
+/** Where item `index` of a sequence that came from YAML was written. */
+export function locationOfItem(seq: unknown, index: number): SourceLocation | undefined {
+  if (typeof seq !== 'object' || seq === null) return undefined;
+  return indexLocations.get(seq)?.[index] ?? nodeLocations.get(seq);
+}
+
+/** Give `copy` the same recorded location as `original` (for derived objects). */
+export function inheritLocation<T extends object>(copy: T, original: unknown): T {
+  const loc = locationOf(original);
+  if (loc) nodeLocations.set(copy, loc);
+  return copy;
+}
+
+export function setLocation(value: object, loc: SourceLocation | undefined): void {
+  if (loc) nodeLocations.set(value, loc);
+}
+
+class Converter {
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(offset: number | undefined): SourceLocation {
+    const pos = this.lines.linePos(offset ?? 0);
+    return { file: this.file, line: pos.line, col: pos.col };
+  }
+
+  convert(node: YamlNode | null | undefined, doc: Document): unknown {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return this.convert(node.resolve(doc) as YamlNode, doc);
+    if (isScalar(node)) return node.value;
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      const locs: SourceLocation[] = [];
+      for (const item of node.items) {
+        locs.push(this.at((item as YamlNode | null)?.range?.[0] ?? node.range?.[0]));
+        out.push(this.convert(item as YamlNode, doc));
+      }
+      nodeLocations.set(out, this.at(node.range?.[0]));
+      indexLocations.set(out, locs);
+      return out;
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const keys = new Map<string, SourceLocation>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as YamlNode | null;
+        if (isScalar(keyNode) && keyNode.value === '<<') {
+          this.mergeInto(out, keys, pair.value as YamlNode, doc);
+          continue;
+        }
+        const key = keyNode === null ? 'null' : String(isScalar(keyNode) ? keyNode.value : this.convert(keyNode, doc));
+        keys.set(key, this.at(keyNode?.range?.[0]));
+        out[key] = this.convert(pair.value as YamlNode, doc);
+      }
+      nodeLocations.set(out, this.at(node.range?.[0]));
+      keyLocations.set(out, keys);
+      return out;
+    }
+    return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
+  }
+
+  private mergeInto(
+    out: Record<string, unknown>,
+    keys: Map<string, SourceLocation>,
+    source: YamlNode,
+    doc: Document,
+  ): void {
+    const value = this.convert(source, doc);
+    const maps = Array.isArray(value) ? value : [value];
+    for (const m of maps) {
+      if (typeof m !== 'object' || m === null) continue;
+      for (const [k, v] of Object.entries(m)) {
+        if (!(k in out)) {
+          out[k] = v;
+          const loc = locationOfKey(m, k);
+          if (loc) keys.set(k, loc);
+        }
+      }
+    }
+  }
+}
+
+/** Parse YAML text; every document is returned. Syntax errors name the place. */
+export function parseYamlDocuments(text: string, file: string): unknown[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { version: '1.1', lineCounter: lines, uniqueKeys: false, merge: true });
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) return [];
+  const converter = new Converter(file, lines);
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const pos = lines.linePos(err.pos[0]);
+      const first = err.message.split('\n')[0] ?? err.message;
+      throw new ParseError(`Syntax error while loading YAML: ${first}`, { file, line: pos.line, col: pos.col });
+    }
+  }
+  return list.map((doc) => converter.convert(doc.contents as YamlNode, doc));
+}
+
+/** Parse the single document of a YAML text (empty text is null). */
+export function parseYaml(text: string, file: string): unknown {
+  const docs = parseYamlDocuments(text, file);
+  return docs.length === 0 ? null : docs[0];
+}
+
+/** Read and parse a YAML file; a missing file is a ParseError naming it. */
+export function loadYamlFile(file: string, from?: SourceLocation): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ParseError(`Could not read file '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, from);
+  }
+  return parseYaml(text, file);
+}
