@@ -13,7 +13,7 @@ export const ExitCode = {
   ok: 0,
   error: 1,
   hostFailed: 2,
-  unreachable: 3,
+  unreachable: 4,
   parseError: 4,
   badOptions: 5,
   interrupted: 99,

@@ -1,0 +1,77 @@
+// What command and shell share: creates/removes decide in the plan whether the
+// command runs; the command itself can only run in apply.
+import { globMatches, runUserCommand } from '../src/command-run.js';
+import type { Applied, ModuleContext, Plan } from '../src/module-types.js';
+
+export interface CommandArgs {
+  _raw_params?: string;
+  cmd?: string;
+  argv?: string[];
+  chdir?: string;
+  creates?: string;
+  removes?: string;
+  stdin?: string;
+  stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
+  executable?: string;
+}
+
+export const commandOptions = {
+  _raw_params: { type: 'string' },
+  cmd: { type: 'string' },
+  chdir: { type: 'string' },
+  creates: { type: 'string' },
+  removes: { type: 'string' },
+  stdin: { type: 'string' },
+  stdin_add_newline: { type: 'boolean', default: true },
+  strip_empty_ends: { type: 'boolean', default: true },
+  warn: { type: 'boolean' },
+};
+
+/** Free-form words Ansible lifts out of `command: ...`/`shell: ...` text. */
+export const COMMAND_FREE_FORM_KEYS = ['creates', 'removes', 'chdir', 'executable', 'warn', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
+
+export interface CommandState {
+  command: string;
+  shown: unknown;
+}
+
+/** Plan a command: skipped by creates/removes, else it would run (and change). */
+export async function planCommand(
+  ctx: ModuleContext<CommandArgs>,
+  build: () => CommandState,
+): Promise<Plan<CommandState>> {
+  const { creates, removes, chdir } = ctx.args;
+  const state = build();
+  const verb = ctx.check ? 'Would' : 'Did';
+  if (creates && (await globMatches(ctx.conn, creates, chdir))) {
+    return {
+      changed: false,
+      result: { cmd: state.shown, rc: 0, stdout: `skipped, since ${creates} exists`, stdout_lines: [`skipped, since ${creates} exists`], stderr: '', stderr_lines: [], msg: `${verb} not run command since '${creates}' exists` },
+    };
+  }
+  if (removes && !(await globMatches(ctx.conn, removes, chdir))) {
+    return {
+      changed: false,
+      result: { cmd: state.shown, rc: 0, stdout: `skipped, since ${removes} does not exist`, stdout_lines: [`skipped, since ${removes} does not exist`], stderr: '', stderr_lines: [], msg: `${verb} not run command since '${removes}' does not exist` },
+    };
+  }
+  const decidedByFiles = creates !== undefined || removes !== undefined;
+  return {
+    changed: true,
+    state,
+    result: { cmd: state.shown, rc: 0, msg: 'Command would have run if not in check mode' },
+    unpredictable: decidedByFiles ? undefined : 'Command would have run if not in check mode',
+  };
+}
+
+export async function applyCommand(ctx: ModuleContext<CommandArgs>, plan: Plan<CommandState>): Promise<Applied> {
+  const { chdir, stdin, stdin_add_newline, strip_empty_ends } = ctx.args;
+  const input = stdin === undefined ? undefined : stdin_add_newline ? `${stdin}\n` : stdin;
+  const result = await runUserCommand(ctx.conn, plan.state!.command, plan.state!.shown, {
+    chdir,
+    stdin: input,
+    stripEmptyEnds: strip_empty_ends,
+  });
+  return { result };
+}

@@ -1,0 +1,192 @@
+// copy: put a controller file, a controller directory tree, inline content or
+// (remote_src) a file already on the host at dest.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { posix, join, basename } from 'node:path';
+import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
+import { probePaths, sha1, writeFileAtomic } from '../src/remote-files.js';
+import {
+  applyWrite,
+  attributeSpec,
+  contentDiff,
+  findControllerFile,
+  mkdirCommand,
+  planWrite,
+  type WriteArgs,
+  type WritePlanState,
+} from '../src/copy-core.js';
+import { attributeChanges, attributeCommands, chmodArgument, hasChanges, type ModeInput } from '../src/file-attributes.js';
+
+export interface CopyArgs extends WriteArgs {
+  src?: string;
+  content?: string;
+  remote_src?: boolean;
+  follow?: boolean;
+  local_follow?: boolean;
+  decrypt?: boolean;
+  checksum?: string;
+}
+
+interface TreeFile {
+  rel: string;
+  data: Buffer;
+  write: boolean;
+}
+
+interface TreeState {
+  root: string;
+  dirs: string[];
+  files: TreeFile[];
+  attrCommands: string[];
+}
+
+type CopyState = { single: WritePlanState } | { tree: TreeState };
+
+const modeType = { type: ['string', 'integer'] };
+
+/** Walk a controller directory: sub-directories and files, relative to it. */
+function walk(dir: string, rel = ''): { dirs: string[]; files: string[] } {
+  const out = { dirs: [] as string[], files: [] as string[] };
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(join(dir, r)).isDirectory()) {
+      out.dirs.push(r);
+      const sub = walk(dir, r);
+      out.dirs.push(...sub.dirs);
+      out.files.push(...sub.files);
+    } else out.files.push(r);
+  }
+  return out;
+}
+
+async function planTree(ctx: ModuleContext<CopyArgs>, srcDir: string): Promise<Plan<CopyState>> {
+  const { args } = ctx;
+  const dest = args.dest.replace(/\/+$/, '') || '/';
+  const root = args.src!.endsWith('/') ? dest : posix.join(dest, basename(srcDir));
+  const tree = walk(srcDir);
+  const paths = [root, ...tree.dirs.map((d) => posix.join(root, d)), ...tree.files.map((f) => posix.join(root, f))];
+  const states = await probePaths(ctx.conn, paths, { follow: true, checksum: true, content: ctx.diff });
+  const byPath = new Map(states.map((s) => [s.path, s]));
+  const dirs = [root, ...tree.dirs.map((d) => posix.join(root, d))].filter((p) => !byPath.get(p)!.exists);
+  const files: TreeFile[] = [];
+  const diff: FileDiff[] = [];
+  const attrCommands: string[] = [];
+  for (const rel of tree.files) {
+    const local = join(srcDir, rel);
+    const data = readFileSync(local);
+    const st = byPath.get(posix.join(root, rel))!;
+    const spec = attributeSpec(args, statSync(local).mode & 0o7777);
+    const write = !st.exists || (args.force !== false && st.checksum !== sha1(data));
+    files.push({ rel, data, write });
+    if (write) diff.push(contentDiff(st, data, local));
+    else if (st.exists && args.force !== false) {
+      const changes = attributeChanges(st, spec, false);
+      if (hasChanges(changes)) attrCommands.push(...attributeCommands(st.path, spec, changes));
+    }
+  }
+  const changed = dirs.length > 0 || files.some((f) => f.write) || attrCommands.length > 0;
+  const result = { dest: `${dest}/`, src: args.src!.endsWith('/') ? `${srcDir.replace(/\/+$/, '')}/` : srcDir };
+  return { changed, result, diff, state: { tree: { root, dirs, files, attrCommands } } };
+}
+
+async function applyTree(ctx: ModuleContext<CopyArgs>, plan: Plan<CopyState>, tree: TreeState) {
+  const { args } = ctx;
+  const run = async (command: string) => {
+    const res = await ctx.conn.exec(command);
+    if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `exit ${res.rc}`);
+  };
+  if (tree.dirs.length > 0) await run(tree.dirs.map((d) => mkdirCommand(d, args.directory_mode)).join('\n'));
+  const mode = args.mode !== undefined && args.mode !== 'preserve' ? chmodArgument(args.mode as ModeInput) : undefined;
+  for (const f of tree.files.filter((x) => x.write)) {
+    await writeFileAtomic(ctx.conn, posix.join(tree.root, f.rel), f.data, {
+      mode,
+      owner: args.owner,
+      group: args.group,
+      backup: args.backup,
+    });
+  }
+  if (tree.attrCommands.length > 0) await run(tree.attrCommands.join(' && '));
+  return { result: { ...plan.result } };
+}
+
+async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Plan<CopyState>> {
+  const { args } = ctx;
+  if (args.src === undefined && args.content === undefined) throw new ModuleFailure('src (or content) is required');
+  if (args.src !== undefined && args.content !== undefined) {
+    throw new ModuleFailure('src and content are mutually exclusive');
+  }
+  let plan: Plan<WritePlanState>;
+  if (args.content !== undefined) {
+    const data = Buffer.from(args.content, 'utf8');
+    plan = await planWrite(ctx, args, { data, header: 'dynamically generated' });
+  } else if (args.remote_src) {
+    plan = await planRemoteSrc(ctx, args.src!);
+  } else {
+    const local = findControllerFile(ctx, 'files', args.src!);
+    const st = statSync(local);
+    if (st.isDirectory()) return planTree(ctx, local);
+    plan = await planWrite(ctx, args, {
+      data: readFileSync(local),
+      header: local,
+      basename: basename(local),
+      src: local,
+      mode: st.mode & 0o7777,
+    });
+  }
+  return { ...plan, state: plan.state && { single: plan.state } };
+}
+
+/** remote_src: the source is read from the host in the same probe as dest. */
+async function planRemoteSrc(ctx: ModuleContext<CopyArgs>, src: string): Promise<Plan<WritePlanState>> {
+  const { args } = ctx;
+  const name = posix.basename(src.replace(/\/+$/, ''));
+  const destBase = args.dest.replace(/\/+$/, '') || '/';
+  const paths = [src, destBase, posix.dirname(destBase), posix.join(destBase, name)];
+  const [srcState, ...rest] = await probePaths(ctx.conn, paths, { follow: true, checksum: true, content: true });
+  if (!srcState!.exists) throw new ModuleFailure(`Source ${src} not found`);
+  if (srcState!.type === 'directory') throw new ModuleFailure(`remote_src of a directory (${src}) is not supported`);
+  const source = {
+    data: srcState!.content ?? Buffer.alloc(0),
+    header: src,
+    basename: name,
+    src,
+    mode: srcState!.mode !== undefined ? parseInt(srcState!.mode, 8) : undefined,
+  };
+  return planWrite(ctx, args, source, rest);
+}
+
+const copy: Module<CopyArgs, CopyState> = {
+  name: 'copy',
+  supportsCheckMode: true,
+  schema: {
+    type: 'object',
+    properties: {
+      src: { type: 'string' },
+      content: { type: 'string' },
+      dest: { type: 'string' },
+      mode: modeType,
+      owner: { type: 'string' },
+      group: { type: 'string' },
+      backup: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: true },
+      directory_mode: modeType,
+      remote_src: { type: 'boolean', default: false },
+      validate: { type: 'string' },
+      decrypt: { type: 'boolean', default: true },
+      follow: { type: 'boolean', default: false },
+      local_follow: { type: 'boolean', default: true },
+      checksum: { type: 'string' },
+      unsafe_writes: { type: 'boolean', default: false },
+      attributes: { type: 'string' },
+    },
+    required: ['dest'],
+  },
+  optionAliases: { thirsty: 'force', attr: 'attributes' },
+  plan: planCopy,
+  async apply(ctx, plan) {
+    const state = plan.state!;
+    if ('tree' in state) return applyTree(ctx, plan, state.tree);
+    return applyWrite(ctx, ctx.args, { ...plan, state: state.single });
+  },
+};
+
+export default copy;

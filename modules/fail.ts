@@ -1,0 +1,14 @@
+// fail: fail the task with a message.
+import { ModuleFailure, type Module } from '../src/module-types.js';
+
+const fail: Module<{ msg: unknown }> = {
+  name: 'fail',
+  supportsCheckMode: true,
+  controllerOnly: true,
+  schema: { type: 'object', properties: { msg: { default: 'Failed as requested from task' } } },
+  async plan(ctx) {
+    throw new ModuleFailure(typeof ctx.args.msg === 'string' ? ctx.args.msg : JSON.stringify(ctx.args.msg));
+  },
+};
+
+export default fail;

@@ -1,0 +1,31 @@
+// The module registry: every module tsplay ships, by name.
+import type { Module } from '../src/module-types.js';
+import assert from './assert.js';
+import command from './command.js';
+import debug from './debug.js';
+import fail from './fail.js';
+import includeVars from './include_vars.js';
+import meta from './meta.js';
+import raw from './raw.js';
+import setFact from './set_fact.js';
+import shell from './shell.js';
+
+const ALL: Module<any, any>[] = [assert, command, debug, fail, includeVars, meta, raw, setFact, shell];
+
+const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));
+
+const PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
+
+/** The short name for `copy`, `ansible.builtin.copy`, `ansible.legacy.copy`. */
+export function shortName(name: string): string {
+  for (const p of PREFIXES) if (name.startsWith(p)) return name.slice(p.length);
+  return name;
+}
+
+export function findModule(name: string): Module<any, any> | undefined {
+  return byName.get(shortName(name));
+}
+
+export function moduleNames(): string[] {
+  return [...byName.keys()].sort();
+}

@@ -1,0 +1,18 @@
+// set_fact: set host variables for the rest of the run.
+import type { Module } from '../src/module-types.js';
+
+const setFact: Module<Record<string, unknown>> = {
+  name: 'set_fact',
+  supportsCheckMode: true,
+  controllerOnly: true,
+  schema: { type: 'object', properties: { cacheable: { type: 'boolean', default: false } }, additionalProperties: true },
+  async plan(ctx) {
+    const { cacheable, ...facts } = ctx.args;
+    if (Object.keys(facts).length === 0) {
+      throw new Error('No key/value pairs provided, at least one is required for this action to succeed');
+    }
+    return { changed: false, result: { ansible_facts: facts }, effects: { facts, cacheable: Boolean(cacheable) } };
+  },
+};
+
+export default setFact;

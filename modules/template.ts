@@ -1,0 +1,68 @@
+// template: render a controller-side Jinja template, then put the result at
+// dest exactly as copy does with content.
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ModuleFailure, type Module } from '../src/module-types.js';
+import { applyWrite, findControllerFile, planWrite, type WriteArgs, type WritePlanState } from '../src/copy-core.js';
+
+export interface TemplateArgs extends WriteArgs {
+  src: string;
+  newline_sequence: '\n' | '\r' | '\r\n';
+  trim_blocks?: boolean;
+  lstrip_blocks?: boolean;
+  output_encoding?: string;
+}
+
+const template: Module<TemplateArgs, WritePlanState> = {
+  name: 'template',
+  supportsCheckMode: true,
+  schema: {
+    type: 'object',
+    properties: {
+      src: { type: 'string' },
+      dest: { type: 'string' },
+      mode: { type: ['string', 'integer'] },
+      owner: { type: 'string' },
+      group: { type: 'string' },
+      backup: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: true },
+      validate: { type: 'string' },
+      follow: { type: 'boolean', default: false },
+      newline_sequence: { type: 'string', enum: ['\n', '\r', '\r\n'], default: '\n' },
+      trim_blocks: { type: 'boolean', default: true },
+      lstrip_blocks: { type: 'boolean', default: false },
+      output_encoding: { type: 'string', default: 'utf-8' },
+      variable_start_string: { type: 'string' },
+      variable_end_string: { type: 'string' },
+      block_start_string: { type: 'string' },
+      block_end_string: { type: 'string' },
+      comment_start_string: { type: 'string' },
+      comment_end_string: { type: 'string' },
+      unsafe_writes: { type: 'boolean', default: false },
+      attributes: { type: 'string' },
+    },
+    required: ['src', 'dest'],
+  },
+  optionAliases: { attr: 'attributes' },
+  async plan(ctx) {
+    const srcPath = findControllerFile(ctx, 'templates', ctx.args.src);
+    let text: string;
+    try {
+      text = ctx.renderTemplate(readFileSync(srcPath, 'utf8'), undefined, srcPath);
+    } catch (e) {
+      throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
+    }
+    const nl = ctx.args.newline_sequence ?? '\n';
+    if (nl !== '\n') text = text.replace(/\r\n|\r|\n/g, nl);
+    return planWrite(ctx, ctx.args, {
+      data: Buffer.from(text, 'utf8'),
+      header: srcPath,
+      basename: basename(srcPath),
+      src: srcPath,
+      mode: statSync(srcPath).mode & 0o7777,
+    });
+  },
+  apply: (ctx, plan) => applyWrite(ctx, ctx.args, plan),
+};
+
+export default template;

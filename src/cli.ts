@@ -1,0 +1,137 @@
+// The command line: `tsplay run PLAYBOOK... [options]`, with ansible-playbook's
+// flags so muscle memory works. Errors are printed once, with their place, and
+// turned into Ansible's exit codes here and nowhere else.
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { ExitCode, OptionsError, TsplayError, formatError } from './errors.js';
+import { parseExtraVars } from './extra-vars.js';
+import { loadInventory } from './inventory/index.js';
+import { loadPlaybook } from './playbook/load-playbook.js';
+import { JsonReporter } from './output/json.js';
+import { TextReporter } from './output/text.js';
+import { runPlaybooks } from './executor/playbook-runner.js';
+import type { RunOptions } from './executor/context.js';
+import { listing } from './listing.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const increase = (_: string, previous: number) => previous + 1;
+
+interface RunFlags {
+  inventory: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  forks: string;
+  check?: boolean;
+  diff?: boolean;
+  connection?: string;
+  user?: string;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  verbose: number;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
+  syntaxCheck?: boolean;
+  startAtTask?: string;
+  output: string;
+}
+
+function splitTags(values: string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+}
+
+async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<number> {
+  const forks = Number(flags.forks);
+  if (!Number.isInteger(forks) || forks < 1) throw new OptionsError(`invalid --forks value: ${flags.forks}`);
+  const options: RunOptions = {
+    check: Boolean(flags.check),
+    diff: Boolean(flags.diff),
+    forks,
+    limit: flags.limit,
+    tags: splitTags(flags.tags),
+    skipTags: splitTags(flags.skipTags),
+    extraVars: parseExtraVars(flags.extraVars),
+    verbosity: flags.verbose,
+    startAtTask: flags.startAtTask,
+    connection: flags.connection,
+    user: flags.user,
+    become: Boolean(flags.become),
+    becomeUser: flags.becomeUser,
+    becomeMethod: flags.becomeMethod,
+  };
+  // Everything is loaded and checked before any host is touched.
+  const inventory = loadInventory(flags.inventory, { cwd: process.cwd() });
+  const playbooks = playbookFiles.map((f) => loadPlaybook(resolve(f)));
+  const write = (t: string) => process.stdout.write(t);
+  if (flags.syntaxCheck) {
+    write(`\nplaybook: ${playbookFiles.join(', ')}\n`);
+    return ExitCode.ok;
+  }
+  if (flags.listHosts || flags.listTasks || flags.listTags) {
+    write(listing(playbooks, inventory, options, { hosts: flags.listHosts, tasks: flags.listTasks, tags: flags.listTags }));
+    return ExitCode.ok;
+  }
+  const reporter =
+    flags.output === 'json'
+      ? new JsonReporter(write)
+      : new TextReporter(write, { spinner: Boolean(process.stderr.isTTY) && !process.env.CI, diff: options.diff });
+  try {
+    return await runPlaybooks(playbooks, inventory, options, reporter);
+  } finally {
+    reporter.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('tsplay').description('Run Ansible-style playbooks, fast.').exitOverride();
+  program
+    .command('run')
+    .description('run playbooks against hosts')
+    .argument('<playbook...>', 'playbook files')
+    .option('-i, --inventory <source>', 'inventory file, directory or comma list (repeatable)', collect, [])
+    .option('-l, --limit <pattern>', 'further limit the selected hosts')
+    .option('-t, --tags <tags>', 'only run tasks with these tags', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
+    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON/YAML text, or @file (repeatable)', collect, [])
+    .option('-f, --forks <n>', 'hosts to run at once', '50')
+    .option('-C, --check', 'plan only: report what would change, change nothing')
+    .option('-D, --diff', 'show the differences in files a task changes')
+    .option('-c, --connection <type>', 'connection type (local, ssh)')
+    .option('-u, --user <name>', 'remote user')
+    .option('-b, --become', 'run operations with become')
+    .option('--become-user <user>', 'user to become')
+    .option('--become-method <method>', 'sudo or su')
+    .option('-v, --verbose', 'more output (repeat for more)', increase, 0)
+    .option('--list-hosts', 'list the hosts each play would run on')
+    .option('--list-tasks', 'list the tasks each play would run')
+    .option('--list-tags', 'list the tags in the playbooks')
+    .option('--syntax-check', 'check the playbooks, run nothing')
+    .option('--start-at-task <name>', 'start at the task with this name')
+    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (files: string[], flags: RunFlags) => {
+      process.exitCode = await runCommand(files, flags);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander printed its message; argparse-style misuse is exit 2 in ansible-playbook.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof TsplayError) {
+      process.stderr.write(formatError(e) + '\n');
+      return e.exitCode;
+    }
+    process.stderr.write(`ERROR! Unexpected Exception: ${(e as Error).stack ?? String(e)}\n`);
+    return ExitCode.unexpected;
+  }
+}

@@ -1,0 +1,232 @@
+// Putting bytes at a host path, as copy and template do: one probe (dest, the
+// file inside it when dest is a directory, and its parent), a checksum
+// comparison with the content on the controller, attributes compared with the
+// probe; apply validates if asked, writes atomically, then reports the result.
+import { createHash, randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from './module-types.js';
+import { ModuleFailure } from './module-types.js';
+import { probePath, probePaths, sha1, writeFileAtomic, type RemoteFileState } from './remote-files.js';
+import {
+  addAttributeDiff,
+  attributeChanges,
+  attributeCommands,
+  chmodArgument,
+  dictDiff,
+  formatMode,
+  hasChanges,
+  validateMode,
+  type AttributeChanges,
+  type AttributeSpec,
+  type ModeInput,
+} from './file-attributes.js';
+import { quote, quoteArgv, splitArgs } from './shell.js';
+
+/** Ansible's limit for showing file contents in a diff. */
+export const MAX_DIFF_SIZE = 104448;
+
+/** Options copy and template share. */
+export interface WriteArgs {
+  dest: string;
+  mode?: ModeInput;
+  owner?: string;
+  group?: string;
+  backup?: boolean;
+  force?: boolean;
+  validate?: string;
+  directory_mode?: ModeInput;
+}
+
+/** The bytes to put, with what the result and diff say about where they came from. */
+export interface ContentSource {
+  data: Buffer;
+  /** The diff's after_header. */
+  header: string;
+  /** File name used when dest is a directory; undefined for inline content. */
+  basename?: string;
+  /** `src` in the result. */
+  src?: string;
+  /** Mode of the source, for mode=preserve. */
+  mode?: number;
+}
+
+export interface WritePlanState {
+  dest: string;
+  data: Buffer;
+  writeContent: boolean;
+  spec: AttributeSpec;
+  attrs: AttributeChanges;
+  /** Directory to create first (dest given with a trailing slash). */
+  createDir?: string;
+  src?: string;
+}
+
+export function md5(data: Buffer): string {
+  return createHash('md5').update(data).digest('hex');
+}
+
+/** A controller-side lookup, its error turned into a task failure. */
+export function findControllerFile(ctx: ModuleContext<unknown>, kind: 'files' | 'templates', name: string): string {
+  try {
+    return ctx.findFile(kind, name);
+  } catch (e) {
+    throw new ModuleFailure((e as Error).message);
+  }
+}
+
+/** The attribute options, with mode=preserve resolved against the source. */
+export function attributeSpec(args: WriteArgs, sourceMode?: number): AttributeSpec {
+  let mode = args.mode;
+  if (mode === 'preserve') mode = sourceMode !== undefined ? formatMode(sourceMode) : undefined;
+  if (mode !== undefined) validateMode(mode);
+  return { mode, owner: args.owner, group: args.group };
+}
+
+/** The text diff of a file's content, or the line Ansible prints instead. */
+export function contentDiff(before: RemoteFileState | undefined, after: Buffer, afterHeader: string): FileDiff {
+  const old = before?.exists ? (before.content ?? Buffer.alloc(0)) : Buffer.alloc(0);
+  const notes: string[] = [];
+  if (old.includes(0)) notes.push('diff skipped: destination file appears to be binary\n');
+  if (after.includes(0)) notes.push('diff skipped: source file appears to be binary\n');
+  if (old.length > MAX_DIFF_SIZE) notes.push(`diff skipped: destination file size is greater than ${MAX_DIFF_SIZE}\n`);
+  if (after.length > MAX_DIFF_SIZE) notes.push(`diff skipped: source file size is greater than ${MAX_DIFF_SIZE}\n`);
+  if (notes.length > 0) return { before: '', after: '', prepared: notes.join('') };
+  const diff: FileDiff = { before: old.toString('utf8'), after: after.toString('utf8'), after_header: afterHeader };
+  if (before?.exists) diff.before_header = before.path;
+  return diff;
+}
+
+/** Ansible's result for a regular file (what copy reports when it changed nothing). */
+export function fileResult(dest: string, st: RemoteFileState): ModuleResult {
+  return {
+    dest,
+    path: dest,
+    checksum: st.checksum,
+    mode: st.mode !== undefined ? formatMode(parseInt(st.mode, 8)) : undefined,
+    owner: st.owner,
+    group: st.group,
+    uid: st.uid,
+    gid: st.gid,
+    size: st.size,
+    state: 'file',
+  };
+}
+
+/** Where the content goes, and the probe of it. Fails like Ansible for a missing parent. */
+export async function planWrite(
+  ctx: ModuleContext<unknown>,
+  args: WriteArgs,
+  source: ContentSource,
+  probed?: RemoteFileState[],
+): Promise<Plan<WritePlanState>> {
+  const slash = args.dest.endsWith('/') && args.dest.length > 1;
+  const destBase = slash ? args.dest.replace(/\/+$/, '') || '/' : args.dest;
+  if (slash && source.basename === undefined) throw new ModuleFailure('can not use content with a dir as dest');
+  const inside = source.basename !== undefined ? posix.join(destBase, source.basename) : undefined;
+  const paths = [destBase, posix.dirname(destBase), ...(inside ? [inside] : [])];
+  const states = probed ?? (await probePaths(ctx.conn, paths, { follow: true, checksum: true, content: ctx.diff }));
+  const [baseState, parentState, insideState] = states as [RemoteFileState, RemoteFileState, RemoteFileState?];
+
+  let dest = destBase;
+  let target = baseState;
+  let createDir: string | undefined;
+  if (slash) {
+    dest = inside!;
+    target = insideState!;
+    if (!baseState.exists) createDir = destBase;
+  } else if (baseState.type === 'directory') {
+    if (!inside) throw new ModuleFailure('can not use content with a dir as dest');
+    dest = inside;
+    target = insideState!;
+  } else if (!parentState.exists) {
+    throw new ModuleFailure(`Destination directory ${posix.dirname(destBase)} does not exist`);
+  }
+  if (target.type === 'directory') throw new ModuleFailure(`Destination ${dest} is a directory`);
+
+  if (target.exists && args.force === false) {
+    return { changed: false, result: { dest, src: source.src } };
+  }
+  const spec = attributeSpec(args, source.mode);
+  const checksum = sha1(source.data);
+  const writeContent = !target.exists || target.checksum !== checksum;
+  const attrs = target.exists ? attributeChanges(target, spec, false) : {};
+  const state: WritePlanState = { dest, data: source.data, writeContent, spec, attrs, createDir, src: source.src };
+
+  if (writeContent) {
+    const result = { dest, src: source.src, checksum };
+    return { changed: true, result, diff: [contentDiff(target, source.data, source.header)], state };
+  }
+  const result = fileResult(dest, target);
+  if (!hasChanges(attrs)) return { changed: false, result, state };
+  const before: Record<string, unknown> = { path: dest };
+  const after: Record<string, unknown> = { path: dest };
+  addAttributeDiff(before, after, attrs);
+  return { changed: true, result, diff: [dictDiff(before, after)], state };
+}
+
+/** Run `validate` (with %s for the file) on the new content before it replaces dest. */
+async function runValidate(ctx: ModuleContext<unknown>, validate: string, dest: string, data: Buffer): Promise<void> {
+  if (!validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${validate}`);
+  const tmp = posix.join(posix.dirname(dest), `.tsplay-validate.${randomBytes(6).toString('hex')}`);
+  const argv = splitArgs(validate).map((w) => w.split('%s').join(tmp));
+  const script = [
+    `t=${quote(tmp)}`,
+    `trap 'rm -f "$t"' EXIT`,
+    `(umask 077; cat > "$t") || exit 125`,
+    quoteArgv(argv),
+  ].join('\n');
+  const res = await ctx.conn.exec(script, { stdin: data });
+  if (res.rc !== 0) {
+    throw new ModuleFailure('failed to validate', {
+      exit_status: res.rc,
+      stdout: res.stdout,
+      stderr: res.stderr,
+      stdout_lines: res.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== ''),
+      stderr_lines: res.stderr.split('\n').filter((l, i, a) => i < a.length - 1 || l !== ''),
+    });
+  }
+}
+
+/** Create a directory (and parents), with directory_mode on what is new. */
+export function mkdirCommand(dir: string, directoryMode?: ModeInput): string {
+  const mode = directoryMode !== undefined ? ` && chmod -- ${quote(chmodArgument(directoryMode))} "$d"` : '';
+  return `d=${quote(dir)}; [ -d "$d" ] || { mkdir -p -- "$d"${mode}; }`;
+}
+
+export async function applyWrite(
+  ctx: ModuleContext<unknown>,
+  args: WriteArgs,
+  plan: Plan<WritePlanState>,
+): Promise<Applied> {
+  const s = plan.state!;
+  let backupFile: string | undefined;
+  if (s.writeContent) {
+    if (s.createDir) await exec(ctx, mkdirCommand(s.createDir, args.directory_mode));
+    if (args.validate) await runValidate(ctx, args.validate, s.dest, s.data);
+    const mode = s.spec.mode !== undefined ? chmodArgument(s.spec.mode) : undefined;
+    const written = await writeFileAtomic(ctx.conn, s.dest, s.data, {
+      mode,
+      owner: s.spec.owner,
+      group: s.spec.group,
+      backup: args.backup,
+    }).catch((e: Error) => {
+      throw new ModuleFailure(e.message);
+    });
+    backupFile = written.backupFile;
+  } else {
+    await exec(ctx, attributeCommands(s.dest, s.spec, s.attrs).join(' && '));
+  }
+  const st = await probePath(ctx.conn, s.dest, { follow: true, checksum: true });
+  const result = fileResult(s.dest, st);
+  if (s.writeContent) {
+    delete result.path;
+    Object.assign(result, { md5sum: md5(s.data), src: s.src });
+    if (backupFile) result.backup_file = backupFile;
+  }
+  return { result };
+}
+
+async function exec(ctx: ModuleContext<unknown>, command: string): Promise<void> {
+  const res = await ctx.conn.exec(command);
+  if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `command failed with exit ${res.rc}`, { rc: res.rc });
+}

@@ -1,0 +1,57 @@
+// State shared by one run: options from the command line, the inventory,
+// each host's facts and connection, and the reporter.
+import type { Connection } from '../connection/connection.js';
+import type { Inventory } from '../inventory/index.js';
+import type { Reporter } from '../output/events.js';
+import type { Templar } from '../templating/templar.js';
+import type { RunStats } from './stats.js';
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  verbosity: number;
+  startAtTask?: string;
+  connection?: string;
+  user?: string;
+  become: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  becomePassword?: string;
+}
+
+/** What the engine knows of one host across the whole run. */
+export class HostState {
+  facts: Record<string, unknown> = {};
+  /** set_fact results and registered variables. */
+  setFacts: Record<string, unknown> = {};
+  includeVars: Record<string, unknown> = {};
+  unreachable = false;
+  constructor(readonly name: string) {}
+}
+
+export interface RunContext {
+  options: RunOptions;
+  inventory: Inventory;
+  templar: Templar;
+  reporter: Reporter;
+  stats: RunStats;
+  hosts: Map<string, HostState>;
+  /** Open (or reuse) the connection to a host. */
+  connect(host: string): Promise<Connection>;
+  /** Unique per run, like Ansible's omit placeholder. */
+  omit: string;
+}
+
+export function hostState(run: RunContext, name: string): HostState {
+  let s = run.hosts.get(name);
+  if (!s) {
+    s = new HostState(name);
+    run.hosts.set(name, s);
+  }
+  return s;
+}

@@ -1,0 +1,571 @@
+// Running one play: choose its hosts, split them into serial batches, gather
+// facts, walk each host through pre_tasks, roles and tasks, post_tasks (with
+// handlers flushed after each), and report every result.
+import PQueue from 'p-queue';
+import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { gatherFacts } from '../facts.js';
+import { loadYamlFile } from '../yaml-source.js';
+import { loadItems, resolveTasksFile, type LoadScope } from '../playbook/load-tasks.js';
+import { RoleLoader } from '../playbook/roles.js';
+import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
+import { ParseError } from '../errors.js';
+import { UnreachableError } from '../connection/connection.js';
+import { hostState, type RunContext } from './context.js';
+import { Scheduler } from './lockstep.js';
+import { effectiveSettings, type Scope } from './scope.js';
+import { tagsSelected } from './tags.js';
+import { TaskRunner, type TaskOutcome } from './task-runner.js';
+import { VarsBuilder } from './vars.js';
+import { loopItems } from './loops.js';
+import { batches } from './serial.js';
+
+type Step =
+  | { kind: 'facts' }
+  | { kind: 'task'; task: Task; chain: Scope[]; rescuable: boolean }
+  | { kind: 'include'; include: DynamicInclude; chain: Scope[] }
+  | { kind: 'flush'; section: number };
+
+interface IncludeRun {
+  items: Item[];
+  scope: Scope;
+}
+
+type StepResult =
+  | { kind: 'task'; outcome: TaskOutcome }
+  | { kind: 'include'; runs: IncludeRun[]; failed: boolean }
+  | { kind: 'none' };
+
+type WalkEnd = 'ok' | 'failed' | 'ended';
+
+interface PlayHost {
+  name: string;
+  failed: boolean;
+  ended: boolean;
+  notified: Set<Task>;
+}
+
+export class PlayRunner {
+  private readonly hosts = new Map<string, PlayHost>();
+  private readonly vars: VarsBuilder;
+  private readonly tasks: TaskRunner;
+  private readonly queue: PQueue;
+  private readonly playScope: Scope;
+  private varsFiles: Record<string, unknown> = {};
+  private batch: string[] = [];
+  private allHosts: string[] = [];
+  private started: boolean;
+  private readonly includeCache = new Map<string, Item[]>();
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly play: Play,
+    private readonly startState: { startAtTaskFound: boolean },
+  ) {
+    this.started = !run.options.startAtTask || startState.startAtTaskFound;
+    this.vars = new VarsBuilder(run, {
+      play,
+      varsFiles: {},
+      playHosts: () => this.allHosts.filter((h) => !this.hosts.get(h)?.failed && !this.hosts.get(h)?.ended),
+      batchHosts: () => this.batch.filter((h) => !this.hosts.get(h)?.failed && !this.hosts.get(h)?.ended),
+      allPlayHosts: [],
+    });
+    this.playScope = {
+      inherited: {
+        when: [],
+        tags: play.tags,
+        vars: {},
+        environment: play.environment,
+        become: play.become,
+        becomeUser: play.becomeUser,
+        becomeMethod: play.becomeMethod,
+        becomeFlags: play.becomeFlags,
+        checkMode: play.checkMode,
+        diff: play.diff,
+        noLog: play.noLog,
+        ignoreErrors: play.ignoreErrors,
+        anyErrorsFatal: play.anyErrorsFatal,
+      },
+    };
+    this.tasks = new TaskRunner({ run, vars: this.vars, playbookDir: play.playbookDir, playScope: this.playScope });
+    this.queue = new PQueue({ concurrency: Math.max(1, run.options.forks) });
+  }
+
+  /** Hosts of the play, after --limit and earlier failures. */
+  selectHosts(exclude: Set<string>): string[] {
+    const selected = this.run.inventory.selectHosts(this.play.hosts, this.run.options.limit).filter((h) => !exclude.has(h));
+    switch (this.play.order) {
+      case 'reverse_inventory':
+        return selected.reverse();
+      case 'sorted':
+        return [...selected].sort();
+      case 'reverse_sorted':
+        return [...selected].sort().reverse();
+      case 'shuffle':
+        return [...selected].sort(() => Math.random() - 0.5);
+      default:
+        return selected;
+    }
+  }
+
+  /** Run the play on `hosts`; returns the hosts that failed or became unreachable. */
+  async execute(hosts: string[]): Promise<Set<string>> {
+    const name = this.play.name ?? this.play.hosts.join(',');
+    this.run.reporter.emit({ kind: 'play_start', name, hosts });
+    this.allHosts = hosts;
+    (this.vars as unknown as { ctx: { allPlayHosts: string[] } }).ctx.allPlayHosts = hosts;
+    for (const h of hosts) {
+      this.hosts.set(h, { name: h, failed: false, ended: false, notified: new Set() });
+      this.run.stats.touch(h);
+    }
+    if (hosts.length === 0) {
+      this.run.reporter.emit({ kind: 'no_hosts', pattern: this.play.hosts.join(',') });
+      return new Set();
+    }
+    this.loadVarsFiles(hosts[0]!);
+    for (const batch of batches(hosts, this.play.serial)) {
+      this.batch = batch;
+      await this.runBatch(batch);
+      const failed = batch.filter((h) => this.hosts.get(h)!.failed).length;
+      if (this.play.serial && failed > 0 && failed === batch.length) break;
+      if (this.stopPlay) break;
+    }
+    return new Set(hosts.filter((h) => this.hosts.get(h)!.failed || hostState(this.run, h).unreachable));
+  }
+
+  private stopPlay = false;
+
+  private loadVarsFiles(firstHost: string): void {
+    const vars: Record<string, unknown> = {};
+    for (const entry of this.play.varsFiles) {
+      const view = this.run.templar.view({ ...this.play.vars, ...this.run.options.extraVars, ...vars, inventory_hostname: firstHost });
+      const candidates = Array.isArray(entry.path) ? entry.path : [entry.path];
+      let loaded = false;
+      for (const c of candidates) {
+        const rel = String(this.run.templar.render(c, view));
+        const file = isAbsolute(rel) ? rel : join(this.play.playbookDir, rel);
+        if (!existsSync(file)) continue;
+        const data = loadYamlFile(file, entry.location);
+        if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+          throw new ParseError(`vars file ${file} must be a dictionary`, entry.location);
+        }
+        Object.assign(vars, data ?? {});
+        loaded = true;
+        break;
+      }
+      if (!loaded) throw new ParseError(`vars file ${candidates.join(', ')} was not found`, entry.location);
+    }
+    this.varsFiles = vars;
+    (this.vars as unknown as { ctx: { varsFiles: Record<string, unknown> } }).ctx.varsFiles = vars;
+  }
+
+  private async runBatch(batch: string[]): Promise<void> {
+    const scheduler = new Scheduler<Step, StepResult>(
+      batch,
+      (s) => (s.kind === 'task' ? s.task : s.kind === 'include' ? s.include : s.kind === 'flush' ? `flush${s.section}` : 'facts'),
+      (step, hosts) => this.dispatch(step, hosts),
+      this.play.strategy === 'linear',
+      batch,
+    );
+    await Promise.all(
+      batch.map(async (host) => {
+        try {
+          await this.walkPlay(host, scheduler);
+        } finally {
+          scheduler.done(host);
+        }
+      }),
+    );
+  }
+
+  private async walkPlay(host: string, scheduler: Scheduler<Step, StepResult>): Promise<void> {
+    const h = this.hosts.get(host)!;
+    const factsWanted = this.gatherWanted(host);
+    if (factsWanted) {
+      await scheduler.step(host, { kind: 'facts' });
+      if (h.ended) return;
+    }
+    for (let section = 0; section < this.play.sections.length; section++) {
+      const end = await this.walk(host, this.play.sections[section]!, [], false, scheduler);
+      if (end !== 'ok' && !(h.failed && this.play.forceHandlers)) return;
+      await scheduler.step(host, { kind: 'flush', section });
+      if (h.ended || h.failed) return;
+    }
+  }
+
+  private gatherWanted(host: string): boolean {
+    const g = this.play.gatherFacts;
+    if (typeof g === 'boolean') return g;
+    return Boolean(this.run.templar.isTrue(g, this.run.templar.view(this.vars.build(host))));
+  }
+
+  private async walk(
+    host: string,
+    items: readonly Item[],
+    chain: Scope[],
+    rescuable: boolean,
+    scheduler: Scheduler<Step, StepResult>,
+  ): Promise<WalkEnd> {
+    const h = this.hosts.get(host)!;
+    for (const item of items) {
+      if (h.ended) return 'ended';
+      if (item.kind === 'block') {
+        const scope: Scope = { inherited: item, role: item.origin.role };
+        const inner = [...chain, scope];
+        let end = await this.walk(host, item.block, inner, rescuable || item.rescue.length > 0, scheduler);
+        if (end === 'failed' && item.rescue.length > 0) {
+          h.failed = false;
+          end = await this.walk(host, item.rescue, inner, rescuable, scheduler);
+        }
+        if (item.always.length > 0 && end !== 'ended') {
+          const wasFailed = end === 'failed';
+          if (wasFailed) h.failed = false;
+          const after = await this.walk(host, item.always, inner, rescuable, scheduler);
+          end = after !== 'ok' ? after : end;
+          if (end === 'failed') h.failed = true;
+        }
+        if (end !== 'ok') return end;
+        continue;
+      }
+      const eff = effectiveSettings([this.playScope, ...chain], item);
+      if (!tagsSelected(eff.tags, this.run.options.tags, this.run.options.skipTags)) continue;
+      if (item.kind === 'include') {
+        const res = await scheduler.step(host, { kind: 'include', include: item, chain });
+        if (res.kind !== 'include') continue;
+        if (res.failed) {
+          if (rescuable) return 'failed';
+          h.failed = true;
+          return 'failed';
+        }
+        for (const run of res.runs) {
+          const end = await this.walk(host, run.items, [...chain, run.scope], rescuable, scheduler);
+          if (end !== 'ok') return end;
+        }
+        continue;
+      }
+      if (!this.started) {
+        if (item.name !== this.run.options.startAtTask) continue;
+        this.started = true;
+        this.startState.startAtTaskFound = true;
+      }
+      const res = await scheduler.step(host, { kind: 'task', task: item, chain, rescuable });
+      if (h.ended) return 'ended';
+      if (res.kind === 'task') {
+        const o = res.outcome;
+        if (o.status === 'unreachable') return 'ended';
+        if (o.status === 'failed' && !o.ignored) {
+          h.failed = true;
+          return 'failed';
+        }
+      }
+    }
+    return 'ok';
+  }
+
+  private async dispatch(step: Step, hosts: string[]): Promise<Map<string, StepResult>> {
+    switch (step.kind) {
+      case 'facts':
+        return this.dispatchFacts(hosts);
+      case 'task':
+        return this.dispatchTask(step.task, step.chain, hosts, step.rescuable);
+      case 'include':
+        return this.dispatchInclude(step.include, step.chain, hosts);
+      case 'flush':
+        await this.flushHandlers(hosts);
+        return new Map(hosts.map((h) => [h, { kind: 'none' } as StepResult]));
+    }
+  }
+
+  private async dispatchFacts(hosts: string[]): Promise<Map<string, StepResult>> {
+    this.run.reporter.emit({ kind: 'task_start', name: 'Gathering Facts', handler: false, hosts: hosts.length });
+    const out = new Map<string, StepResult>();
+    await Promise.all(
+      hosts.map((host) =>
+        this.queue.add(async () => {
+          try {
+            const conn = await this.run.connect(host);
+            Object.assign(hostState(this.run, host).facts, await gatherFacts(conn));
+            this.report(host, { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false }, false);
+          } catch (e) {
+            const unreachable = e instanceof UnreachableError;
+            const outcome: TaskOutcome = {
+              status: unreachable ? 'unreachable' : 'failed',
+              ignored: false,
+              result: { changed: false, msg: (e as Error).message, ...(unreachable ? { unreachable: true } : { failed: true }) },
+              diff: [],
+              noLog: false,
+            };
+            this.report(host, outcome, false);
+          }
+          out.set(host, { kind: 'none' });
+        }),
+      ),
+    );
+    return out;
+  }
+
+  private taskTitle(task: Task, host: string, chain: Scope[]): string {
+    const role = task.origin.role ? `${task.origin.role.name} : ` : '';
+    if (!task.name) return `${role}${task.action}`;
+    try {
+      const eff = effectiveSettings([this.playScope, ...chain], task);
+      return `${role}${String(this.run.templar.render(task.name, this.run.templar.view(this.vars.build(host, eff))))}`;
+    } catch {
+      return `${role}${task.name}`;
+    }
+  }
+
+  private async dispatchTask(task: Task, chain: Scope[], hosts: string[], rescuable: boolean): Promise<Map<string, StepResult>> {
+    const out = new Map<string, StepResult>();
+    if (task.action === 'meta') return this.dispatchMeta(task, chain, hosts);
+    this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, hosts[0]!, chain), handler: task.isHandler, hosts: hosts.length });
+    const eff = effectiveSettings([this.playScope, ...chain], task);
+    const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';
+    const targets = runOnce ? hosts.slice(0, 1) : hosts;
+    await Promise.all(
+      targets.map((host) =>
+        this.queue.add(async () => {
+          const outcome = await this.tasks.run(host, task, chain);
+          out.set(host, { kind: 'task', outcome });
+        }),
+      ),
+    );
+    if (runOnce) {
+      const first = out.get(hosts[0]!)!;
+      for (const host of hosts.slice(1)) {
+        out.set(host, first);
+        if (task.register && first.kind === 'task') hostState(this.run, host).setFacts[task.register] = { ...first.outcome.result };
+      }
+    }
+    for (const host of hosts) {
+      const res = out.get(host)!;
+      if (res.kind !== 'task') continue;
+      if (!runOnce || host === hosts[0]) this.report(host, res.outcome, rescuable);
+      else this.count(host, res.outcome, rescuable);
+      this.notify(host, task, res.outcome);
+    }
+    this.checkFailureLimits(task, chain, hosts, out);
+    return out;
+  }
+
+  private checkFailureLimits(task: Task, chain: Scope[], hosts: string[], out: Map<string, StepResult>): void {
+    const failedNow = hosts.filter((h) => {
+      const r = out.get(h);
+      return r?.kind === 'task' && r.outcome.status === 'failed' && !r.outcome.ignored;
+    });
+    if (failedNow.length === 0) return;
+    const eff = effectiveSettings([this.playScope, ...chain], task);
+    if (eff.anyErrorsFatal) {
+      this.endAll();
+      return;
+    }
+    const pct = this.play.maxFailPercentage;
+    if (pct !== undefined) {
+      const failed = this.batch.filter((h) => this.hosts.get(h)!.failed || failedNow.includes(h)).length;
+      if ((failed / this.batch.length) * 100 > pct) this.endAll();
+    }
+  }
+
+  private endAll(): void {
+    for (const h of this.hosts.values()) h.ended = true;
+    this.stopPlay = true;
+  }
+
+  private async dispatchMeta(task: Task, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
+    const out = new Map<string, StepResult>();
+    const action = String(task.args._raw_params ?? '');
+    const eff = effectiveSettings([this.playScope, ...chain], task);
+    const applies = hosts.filter((host) => {
+      try {
+        return eff.when.every((c) => this.run.templar.isTrue(c, this.run.templar.view(this.vars.build(host, eff))));
+      } catch {
+        return false;
+      }
+    });
+    const ok: TaskOutcome = { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false };
+    for (const host of hosts) out.set(host, { kind: 'task', outcome: ok });
+    switch (action) {
+      case 'flush_handlers':
+        await this.flushHandlers(applies);
+        break;
+      case 'end_play':
+      case 'end_batch':
+        if (applies.length > 0) {
+          for (const h of this.hosts.values()) if (this.batch.includes(h.name)) h.ended = true;
+          if (action === 'end_play') this.stopPlay = true;
+        }
+        break;
+      case 'end_host':
+        for (const h of applies) this.hosts.get(h)!.ended = true;
+        break;
+      case 'clear_facts':
+        for (const h of applies) {
+          hostState(this.run, h).facts = {};
+          hostState(this.run, h).setFacts = {};
+        }
+        break;
+      case 'clear_host_errors':
+        for (const h of applies) this.hosts.get(h)!.failed = false;
+        break;
+      default:
+        break;
+    }
+    return out;
+  }
+
+  private async dispatchInclude(inc: DynamicInclude, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
+    const out = new Map<string, StepResult>();
+    const byFile = new Map<string, string[]>();
+    for (const host of hosts) {
+      const eff = effectiveSettings([this.playScope, ...chain], inc);
+      const vars = this.vars.build(host, eff);
+      const templar = this.run.templar;
+      try {
+        const view = templar.view(vars);
+        if (!eff.when.every((c) => templar.isTrue(c, view))) {
+          this.report(host, { status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False' }, diff: [], noLog: false }, false);
+          out.set(host, { kind: 'include', runs: [], failed: false });
+          continue;
+        }
+        const loopVar = inc.loop?.control.loopVar ?? 'item';
+        const items = inc.loop ? loopItems(inc.loop.kind, templar.render(inc.loop.items, view)) : [undefined];
+        const runs: IncludeRun[] = [];
+        for (const item of items) {
+          const itemVars = inc.loop ? { ...vars, [loopVar]: item } : vars;
+          const itemView = templar.view(itemVars);
+          const target = String(templar.render(inc.target, itemView));
+          const params = templar.render(inc.params, itemView) as Record<string, unknown>;
+          const loaded = inc.what === 'tasks' ? this.loadIncludedTasks(target, inc) : this.loadIncludedRole(target, inc);
+          const scopeParams = inc.loop ? { ...params, [loopVar]: item } : params;
+          runs.push({
+            items: loaded.items,
+            scope: {
+              inherited: { when: [], tags: [], vars: {}, environment: [] },
+              role: loaded.role,
+              params: scopeParams,
+            },
+          });
+          const list = byFile.get(loaded.file) ?? [];
+          list.push(host);
+          byFile.set(loaded.file, list);
+        }
+        out.set(host, { kind: 'include', runs, failed: false });
+      } catch (e) {
+        const outcome: TaskOutcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: (e as Error).message }, diff: [], noLog: false };
+        this.run.reporter.emit({ kind: 'task_start', name: inc.name ?? `include_${inc.what}`, handler: false, hosts: 1 });
+        this.report(host, outcome, false);
+        out.set(host, { kind: 'include', runs: [], failed: true });
+      }
+    }
+    for (const [file, hs] of byFile) this.run.reporter.emit({ kind: 'included', file, hosts: [...new Set(hs)] });
+    return out;
+  }
+
+  private loadIncludedTasks(target: string, inc: DynamicInclude): { items: Item[]; file: string; role?: undefined } {
+    const file = resolveTasksFile(target, { fileDir: inc.origin.fileDir, playbookDir: this.play.playbookDir, role: inc.origin.role });
+    if (!file) throw new Error(`Could not find or access '${target}' on the Ansible Controller.`);
+    const key = `${file}\0${inc.id}`;
+    let items = this.includeCache.get(key);
+    if (!items) {
+      const roles = new RoleLoader(this.play.playbookDir);
+      const scope: LoadScope = { fileDir: dirname(file), playbookDir: this.play.playbookDir, role: inc.origin.role, isHandler: false, roles };
+      items = loadItems(loadYamlFile(file, inc.origin.location), scope, { file, line: 1, col: 1 });
+      this.includeCache.set(key, items);
+    }
+    return { items, file };
+  }
+
+  private loadIncludedRole(target: string, inc: DynamicInclude) {
+    const key = `role\0${target}\0${inc.tasksFrom ?? ''}\0${inc.id}`;
+    const roles = new RoleLoader(this.play.playbookDir);
+    const role = roles.load({ name: target, params: {}, at: inc.origin.location });
+    let items = this.includeCache.get(key);
+    if (!items) {
+      items = roles.itemsOf(role, inc.tasksFrom, inc.origin.location);
+      this.includeCache.set(key, items);
+      for (const hnd of roles.handlers) if (!this.play.handlers.includes(hnd)) this.play.handlers.push(hnd);
+    }
+    return { items, file: role.dir, role };
+  }
+
+  private notify(host: string, task: Task, outcome: TaskOutcome): void {
+    if (task.notify.length === 0 || outcome.result.changed !== true || outcome.status === 'failed') return;
+    const h = this.hosts.get(host)!;
+    for (const name of task.notify) {
+      const matches = this.play.handlers.filter(
+        (hd) => hd.name === name || hd.listen.includes(name) || (hd.origin.role && `${hd.origin.role.name} : ${hd.name}` === name),
+      );
+      if (matches.length === 0) {
+        this.run.reporter.emit({ kind: 'warning', message: `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list` });
+      }
+      for (const m of matches) h.notified.add(m);
+    }
+  }
+
+  private async flushHandlers(hosts: string[]): Promise<void> {
+    for (;;) {
+      let ran = false;
+      for (const handler of this.play.handlers) {
+        const targets = hosts.filter((host) => {
+          const h = this.hosts.get(host)!;
+          return h.notified.has(handler) && !h.ended && (!h.failed || this.play.forceHandlers);
+        });
+        if (targets.length === 0) continue;
+        for (const t of targets) this.hosts.get(t)!.notified.delete(handler);
+        ran = true;
+        const results = await this.dispatchTask(handler, [], targets, false);
+        for (const [host, r] of results) {
+          if (r.kind === 'task' && r.outcome.status === 'failed' && !r.outcome.ignored) this.hosts.get(host)!.failed = true;
+          if (r.kind === 'task' && r.outcome.status === 'unreachable') this.hosts.get(host)!.ended = true;
+        }
+      }
+      if (!ran) return;
+    }
+  }
+
+  /** Count a host's outcome in the recap, as Ansible counts it. */
+  private count(host: string, o: TaskOutcome, rescuable: boolean): void {
+    const stats = this.run.stats;
+    switch (o.status) {
+      case 'failed':
+        if (o.ignored) {
+          stats.add(host, 'ok');
+          stats.add(host, 'ignored');
+        } else if (rescuable) stats.add(host, 'rescued');
+        else stats.add(host, 'failed');
+        break;
+      case 'unreachable':
+        stats.add(host, 'unreachable');
+        hostState(this.run, host).unreachable = true;
+        this.hosts.get(host)!.ended = true;
+        break;
+      case 'skipped':
+        stats.add(host, 'skipped');
+        break;
+      default:
+        stats.add(host, 'ok');
+        if (o.result.changed === true) stats.add(host, 'changed');
+    }
+  }
+
+  private report(host: string, o: TaskOutcome, rescuable: boolean): void {
+    this.count(host, o, rescuable);
+    const verbose = this.run.options.verbosity > 0;
+    if (o.items) {
+      for (const it of o.items) {
+        this.run.reporter.emit({
+          kind: 'host_result', host, delegatedTo: o.delegatedTo, status: it.status === 'ok' && it.result.changed ? 'changed' : it.status,
+          ignored: false, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog,
+        });
+      }
+      if (o.status === 'failed' || o.status === 'skipped') {
+        if (o.status === 'skipped' && o.items.length > 0) return;
+        this.run.reporter.emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result: o.status === 'failed' ? { changed: o.result.changed, msg: o.result.msg } : o.result, diff: [], verbose, noLog: o.noLog });
+      }
+      return;
+    }
+    this.run.reporter.emit({
+      kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog,
+    });
+  }
+}

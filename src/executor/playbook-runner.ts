@@ -1,0 +1,68 @@
+// Running playbooks: each play in turn, hosts that failed or were unreachable
+// left out of later plays, one connection per host for the whole run, the
+// recap at the end, and Ansible's exit code.
+import { randomBytes } from 'node:crypto';
+import { LocalConnection } from '../connection/local.js';
+import { UnreachableError, type Connection } from '../connection/connection.js';
+import { ExitCode } from '../errors.js';
+import type { Inventory } from '../inventory/index.js';
+import type { Reporter } from '../output/events.js';
+import type { Playbook } from '../playbook/types.js';
+import { Templar } from '../templating/templar.js';
+import type { RunContext, RunOptions } from './context.js';
+import { PlayRunner } from './play-runner.js';
+import { RunStats } from './stats.js';
+
+export type ConnectionFactory = (host: string, vars: Record<string, unknown>, options: RunOptions) => Promise<Connection>;
+
+/** Local connections only until the SSH transport lands. */
+export const defaultConnectionFactory: ConnectionFactory = async (host, vars, options) => {
+  const kind = String(options.connection ?? vars.ansible_connection ?? 'ssh');
+  if (kind === 'local') return new LocalConnection(host);
+  throw new UnreachableError(`the '${kind}' connection is not available in this version of tsplay (use -c local)`);
+};
+
+export async function runPlaybooks(
+  playbooks: Playbook[],
+  inventory: Inventory,
+  options: RunOptions,
+  reporter: Reporter,
+  connectionFactory: ConnectionFactory = defaultConnectionFactory,
+): Promise<number> {
+  const connections = new Map<string, Promise<Connection>>();
+  const run: RunContext = {
+    options,
+    inventory,
+    templar: new Templar(),
+    reporter,
+    stats: new RunStats(),
+    hosts: new Map(),
+    omit: `__omit_place_holder__${randomBytes(20).toString('hex')}`,
+    connect(host) {
+      let c = connections.get(host);
+      if (!c) {
+        c = connectionFactory(host, inventory.hostVars(host), options);
+        connections.set(host, c);
+      }
+      return c;
+    },
+  };
+  const dropped = new Set<string>();
+  const startState = { startAtTaskFound: false };
+  try {
+    for (const playbook of playbooks) {
+      for (const play of playbook.plays) {
+        const runner = new PlayRunner(run, play, startState);
+        const hosts = runner.selectHosts(dropped);
+        const failed = await runner.execute(hosts);
+        for (const h of failed) dropped.add(h);
+      }
+    }
+  } finally {
+    await Promise.allSettled([...connections.values()].map(async (c) => (await c).close()));
+  }
+  reporter.emit({ kind: 'recap', stats: run.stats.summary() });
+  if (run.stats.anyUnreachable()) return ExitCode.unreachable;
+  if (run.stats.anyFailed()) return ExitCode.hostFailed;
+  return ExitCode.ok;
+}

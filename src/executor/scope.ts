@@ -1,0 +1,58 @@
+// The chain of blocks, roles and includes around a task, and the settings a
+// task ends up with once everything it inherits is folded in.
+import type { Condition, Inherited, RoleInstance, Task } from '../playbook/types.js';
+
+/** One enclosing level: a block, a role, an include (with its params or loop item). */
+export interface Scope {
+  inherited: Inherited;
+  role?: RoleInstance;
+  /** include params and the include's loop item. */
+  params?: Record<string, unknown>;
+}
+
+export interface Effective {
+  when: Condition[];
+  tags: Set<string>;
+  vars: Record<string, unknown>;
+  params: Record<string, unknown>;
+  environment: Record<string, unknown>[];
+  become?: boolean | string;
+  becomeUser?: string;
+  becomeMethod?: string;
+  becomeFlags?: string;
+  ignoreErrors?: boolean | string;
+  noLog?: boolean | string;
+  checkMode?: boolean | string;
+  diff?: boolean | string;
+  delegateTo?: string;
+  runOnce?: boolean | string;
+  anyErrorsFatal?: boolean;
+  role?: RoleInstance;
+}
+
+const NEAREST: (keyof Inherited)[] = [
+  'become', 'becomeUser', 'becomeMethod', 'becomeFlags', 'ignoreErrors', 'noLog', 'checkMode', 'diff',
+  'delegateTo', 'runOnce', 'anyErrorsFatal',
+];
+
+/** Fold the chain (outermost first) and the task itself into its settings. */
+export function effectiveSettings(chain: readonly Scope[], own: Inherited & { origin?: Task['origin'] }): Effective {
+  const eff: Effective = { when: [], tags: new Set(), vars: {}, params: {}, environment: [] };
+  const levels: { inherited: Inherited; role?: RoleInstance; params?: Record<string, unknown> }[] = [
+    ...chain,
+    { inherited: own, role: own.origin?.role },
+  ];
+  for (const level of levels) {
+    const inh = level.inherited;
+    eff.when.push(...inh.when);
+    for (const t of inh.tags) eff.tags.add(t);
+    Object.assign(eff.vars, inh.vars);
+    Object.assign(eff.params, level.params ?? {});
+    eff.environment.push(...inh.environment);
+    for (const key of NEAREST) {
+      if (inh[key] !== undefined) (eff as unknown as Record<string, unknown>)[key] = inh[key];
+    }
+    if (level.role) eff.role = level.role;
+  }
+  return eff;
+}

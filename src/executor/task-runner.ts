@@ -1,0 +1,431 @@
+// Running one task on one host: when, loop, templated options, the module's
+// plan (and apply, unless checking), changed_when/failed_when, until/retries,
+// and register. The result is Ansible-shaped; nothing here prints.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { findModule } from '../../modules/index.js';
+import { truthy } from '../../modules/assert.js';
+import { TaskConnection } from '../connection/task-connection.js';
+import { UnreachableError, type BecomeSpec } from '../connection/connection.js';
+import { checkArgs, toBoolean } from '../module-args.js';
+import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
+import type { Condition, Task } from '../playbook/types.js';
+import { UndefinedVariableError } from '../templating/templar.js';
+import { hostState, type RunContext } from './context.js';
+import { loopItems } from './loops.js';
+import { effectiveSettings, type Effective, type Scope } from './scope.js';
+import type { VarsBuilder } from './vars.js';
+
+export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface ItemOutcome {
+  item: unknown;
+  label: unknown;
+  status: Status;
+  result: ModuleResult;
+  diff: FileDiff[];
+}
+
+export interface TaskOutcome {
+  status: Status;
+  ignored: boolean;
+  result: ModuleResult;
+  diff: FileDiff[];
+  /** Per-item outcomes when the task loops. */
+  items?: ItemOutcome[];
+  noLog: boolean;
+  delegatedTo?: string;
+}
+
+export interface TaskEnv {
+  run: RunContext;
+  vars: VarsBuilder;
+  playbookDir: string;
+  /** Settings the play gives every task (become, environment...). */
+  playScope: Scope;
+}
+
+function where(task: Task): string {
+  const l = task.origin.location;
+  return `\n\nThe error appears to be in '${l.file}': line ${l.line}, column ${l.col}, but may\nbe elsewhere in the file depending on the exact syntax problem.`;
+}
+
+export class TaskRunner {
+  constructor(private readonly env: TaskEnv) {}
+
+  private boolSetting(value: boolean | string | undefined, vars: Record<string, unknown>, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    const rendered = this.env.run.templar.render(value, vars);
+    return toBoolean(rendered) ?? truthy(rendered);
+  }
+
+  private conditionHolds(conds: Condition[], vars: Record<string, unknown>, task: Task, keyword: string): boolean {
+    for (const c of conds) {
+      try {
+        if (!this.env.run.templar.isTrue(c, vars)) return false;
+      } catch (e) {
+        throw new ModuleFailure(`The conditional check '${String(c)}' failed. The error was: error while evaluating conditional (${String(c)}): ${(e as Error).message}${where(task)}`, {
+          _keyword: keyword,
+        });
+      }
+    }
+    return true;
+  }
+
+  /** Run `task` on `host` within `chain`. */
+  async run(host: string, task: Task, chain: readonly Scope[]): Promise<TaskOutcome> {
+    const eff = effectiveSettings([this.env.playScope, ...chain], task);
+    const base = this.env.vars.build(host, eff);
+    const view = this.env.run.templar.view(base);
+    const noLog = this.safeBool(eff.noLog, view, false);
+    const ignoreErrors = this.safeBool(eff.ignoreErrors, view, false);
+    let outcome: TaskOutcome;
+    try {
+      outcome = task.loop ? await this.runLoop(host, task, eff, base) : await this.runOnce(host, task, eff, base, undefined);
+    } catch (e) {
+      outcome = this.failure(e, task);
+    }
+    outcome.noLog = noLog;
+    if (outcome.status === 'failed' && ignoreErrors) outcome.ignored = true;
+    if (task.register) hostState(this.env.run, host).setFacts[task.register] = this.registered(outcome);
+    return outcome;
+  }
+
+  private safeBool(value: boolean | string | undefined, vars: Record<string, unknown>, fallback: boolean): boolean {
+    try {
+      return this.boolSetting(value, vars, fallback);
+    } catch {
+      return fallback;
+    }
+  }
+
+  private registered(outcome: TaskOutcome): ModuleResult {
+    const r: ModuleResult = { ...outcome.result };
+    delete r._tsplay_show;
+    return r;
+  }
+
+  private failure(e: unknown, task: Task): TaskOutcome {
+    if (e instanceof UnreachableError) {
+      return { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: e.message }, diff: [], noLog: false };
+    }
+    let result: ModuleResult;
+    if (e instanceof ModuleFailure) result = { ...e.result, failed: true, msg: e.message };
+    else if (e instanceof UndefinedVariableError) {
+      result = { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${e.message}${where(task)}` };
+    } else result = { failed: true, msg: (e as Error).message ?? String(e) };
+    if (result.changed === undefined) result.changed = false;
+    delete result._keyword;
+    return { status: 'failed', ignored: false, result, diff: [], noLog: false };
+  }
+
+  private async runLoop(host: string, task: Task, eff: Effective, base: Record<string, unknown>): Promise<TaskOutcome> {
+    const loop = task.loop!;
+    const templar = this.env.run.templar;
+    const view = templar.view(base);
+    let items: unknown[];
+    try {
+      items = loopItems(loop.kind, templar.render(loop.items, view));
+    } catch (e) {
+      if (e instanceof UndefinedVariableError) {
+        throw new ModuleFailure(`'${e.variable}' is undefined. ${e.message}`);
+      }
+      throw e;
+    }
+    const outcomes: ItemOutcome[] = [];
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      const itemVars: Record<string, unknown> = {
+        ...base,
+        [loop.control.loopVar]: item,
+        ansible_loop_var: loop.control.loopVar,
+      };
+      if (loop.control.indexVar) itemVars[loop.control.indexVar] = index;
+      if (loop.control.extended) {
+        itemVars.ansible_loop = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length, revindex: items.length - index, revindex0: items.length - index - 1, allitems: items };
+      }
+      let one: TaskOutcome;
+      try {
+        one = await this.runOnce(host, task, eff, itemVars, item);
+      } catch (e) {
+        one = this.failure(e, task);
+      }
+      let label: unknown = item;
+      if (loop.control.label !== undefined) {
+        try {
+          label = templar.render(loop.control.label, templar.view(itemVars));
+        } catch {
+          label = loop.control.label;
+        }
+      }
+      const result: ModuleResult = { ...one.result, [loop.control.loopVar]: item, ansible_loop_var: loop.control.loopVar };
+      if (loop.control.indexVar) result[loop.control.indexVar] = index;
+      outcomes.push({ item, label, status: one.status, result, diff: one.diff });
+      if (one.status === 'unreachable') break;
+    }
+    const anyChanged = outcomes.some((o) => o.result.changed === true);
+    const anyFailed = outcomes.some((o) => o.status === 'failed');
+    const allSkipped = outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped');
+    const result: ModuleResult = { changed: anyChanged, msg: 'All items completed', results: outcomes.map((o) => o.result) };
+    if (outcomes.length === 0) {
+      result.skipped = true;
+      result.skipped_reason = 'No items in the list';
+      result.results = [];
+      delete result.msg;
+    }
+    if (allSkipped) {
+      result.skipped = true;
+      result.msg = 'All items skipped';
+    }
+    if (anyFailed) {
+      result.failed = true;
+      result.msg = 'One or more items failed';
+    }
+    const status: Status = anyFailed
+      ? 'failed'
+      : outcomes.some((o) => o.status === 'unreachable')
+        ? 'unreachable'
+        : outcomes.length === 0 || allSkipped
+          ? 'skipped'
+          : anyChanged
+            ? 'changed'
+            : 'ok';
+    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false };
+  }
+
+  private async runOnce(
+    host: string,
+    task: Task,
+    eff: Effective,
+    vars: Record<string, unknown>,
+    item: unknown,
+  ): Promise<TaskOutcome> {
+    const run = this.env.run;
+    const templar = run.templar;
+    const view = templar.view(vars);
+    if (!this.conditionHolds(eff.when, view, task, 'when')) {
+      const falseCond = eff.when.find((c) => !templar.isTrue(c, view));
+      return {
+        status: 'skipped',
+        ignored: false,
+        result: { changed: false, skip_reason: 'Conditional result was False', false_condition: falseCond },
+        diff: [],
+        noLog: false,
+      };
+    }
+    const module = findModule(task.action)!;
+    const args = this.renderArgs(task, view);
+    const checked = checkArgs(module, args);
+    if (!checked.ok) {
+      throw new ModuleFailure(`${checked.errors.length === 1 ? checked.errors[0] : checked.errors.join('; ')} (module ${module.name})`);
+    }
+    const check = this.boolSetting(eff.checkMode, view, run.options.check);
+    const diff = this.boolSetting(eff.diff, view, run.options.diff);
+    const delegateTo = eff.delegateTo ? String(templar.render(eff.delegateTo, view)) : undefined;
+    const conn = module.controllerOnly ? undefined : await this.connectionFor(host, delegateTo, eff, view);
+
+    const ctx: ModuleContext<Record<string, unknown>> = {
+      args: checked.args,
+      host,
+      conn: conn ?? noConnection(host),
+      check,
+      diff,
+      task: {
+        name: task.name ?? task.action,
+        location: task.origin.location,
+        roleDir: eff.role?.dir,
+        fileDir: task.origin.fileDir,
+        playbookDir: this.env.playbookDir,
+      },
+      vars: view,
+      findFile: (kind, name) => this.findFile(kind, name, task, eff),
+      renderTemplate: (text, extra, source) =>
+        templar.renderText(text, extra ? { ...vars, ...extra } : view, { searchPaths: this.searchPaths(task, eff, source) }),
+      evaluate: (expression) => templar.evaluate(expression, view),
+    };
+
+    const attempt = () => this.execute(module, ctx, check);
+    let outcome = await attempt();
+    outcome = this.applyOverrides(outcome, task, vars, module);
+    if (task.until && task.until.length > 0) {
+      const retries = Number(task.retries ?? 3);
+      const delay = Number(task.delay ?? 5);
+      let attempts = 1;
+      while (!this.untilHolds(task, vars, outcome) && attempts <= retries) {
+        await new Promise((r) => setTimeout(r, delay * 1000));
+        attempts++;
+        outcome = this.applyOverrides(await attempt(), task, vars, module);
+      }
+      outcome.result.attempts = attempts;
+      if (!this.untilHolds(task, vars, outcome)) {
+        outcome.status = 'failed';
+        outcome.result.failed = true;
+        outcome.result.msg ??= 'Retries exhausted';
+      }
+    }
+    if (module.name === 'debug') outcome.result._tsplay_show = true;
+    if (delegateTo) outcome.delegatedTo = delegateTo;
+    this.applyEffects(host, outcome);
+    void item;
+    return outcome;
+  }
+
+  private untilHolds(task: Task, vars: Record<string, unknown>, outcome: TaskOutcome): boolean {
+    const withResult = task.register ? { ...vars, [task.register]: outcome.result } : vars;
+    return this.conditionHolds(task.until!, this.env.run.templar.view(withResult), task, 'until');
+  }
+
+  private pendingEffects = new WeakMap<TaskOutcome, Plan['effects']>();
+
+  private applyEffects(host: string, outcome: TaskOutcome): void {
+    const effects = this.pendingEffects.get(outcome);
+    if (!effects || outcome.status === 'failed') return;
+    const state = hostState(this.env.run, host);
+    if (effects.facts) Object.assign(state.setFacts, effects.facts);
+    if (effects.includeVars) Object.assign(state.includeVars, effects.includeVars);
+  }
+
+  private async execute(module: Module<any, any>, ctx: ModuleContext<Record<string, unknown>>, check: boolean): Promise<TaskOutcome> {
+    try {
+      const plan: Plan = await module.plan(ctx);
+      let result: ModuleResult;
+      let changed = plan.changed;
+      let diff = plan.diff ?? [];
+      let effects = plan.effects;
+      if (check && (plan.unpredictable || (!module.supportsCheckMode && plan.changed))) {
+        const msg = plan.unpredictable ?? `remote module (${module.name}) does not support check mode`;
+        return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, msg }, diff: [], noLog: false };
+      }
+      if (check || !plan.changed || !module.apply) {
+        result = { ...plan.result, changed: plan.changed };
+      } else {
+        const applied = await module.apply(ctx, plan);
+        changed = applied.changed ?? plan.changed;
+        result = { ...applied.result, changed };
+        diff = applied.diff ?? diff;
+        effects = applied.effects ?? effects;
+      }
+      if (ctx.diff && diff.length > 0) result.diff = diff.length === 1 ? diff[0] : diff;
+      const outcome: TaskOutcome = {
+        status: result.failed ? 'failed' : changed ? 'changed' : 'ok',
+        ignored: false,
+        result,
+        diff: ctx.diff ? diff : [],
+        noLog: false,
+      };
+      if (effects) this.pendingEffects.set(outcome, effects);
+      return outcome;
+    } catch (e) {
+      if (e instanceof UnreachableError) throw e;
+      if (e instanceof ModuleFailure || e instanceof UndefinedVariableError) {
+        const r = this.failureOf(e);
+        return r;
+      }
+      return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: (e as Error).message }, diff: [], noLog: false };
+    }
+  }
+
+  private failureOf(e: ModuleFailure | UndefinedVariableError): TaskOutcome {
+    const result: ModuleResult = e instanceof ModuleFailure ? { changed: false, ...e.result, failed: true, msg: e.message } : { changed: false, failed: true, msg: e.message };
+    return { status: 'failed', ignored: false, result, diff: [], noLog: false };
+  }
+
+  /** changed_when and failed_when, evaluated with the result registered. */
+  private applyOverrides(outcome: TaskOutcome, task: Task, vars: Record<string, unknown>, module: Module<any, any>): TaskOutcome {
+    if (outcome.status === 'skipped' || outcome.status === 'unreachable') return outcome;
+    if (!task.changedWhen && !task.failedWhen) return outcome;
+    const templar = this.env.run.templar;
+    const withResult = task.register ? { ...vars, [task.register]: outcome.result } : vars;
+    const view = templar.view(withResult);
+    const r = outcome.result;
+    if (task.changedWhen) {
+      r.changed = this.conditionHolds(task.changedWhen, view, task, 'changed_when');
+    }
+    if (task.failedWhen) {
+      const failed = task.failedWhen.some((c) => this.conditionHolds([c], view, task, 'failed_when'));
+      r.failed_when_result = failed;
+      if (failed) {
+        r.failed = true;
+        r.msg ??= 'Task failed due to failed_when condition';
+      } else {
+        delete r.failed;
+        if (r.msg === 'non-zero return code') delete r.msg;
+      }
+    }
+    void module;
+    outcome.status = r.failed ? 'failed' : r.changed ? 'changed' : 'ok';
+    return outcome;
+  }
+
+  private renderArgs(task: Task, view: Record<string, unknown>): Record<string, unknown> {
+    const rendered = this.env.run.templar.render(task.args, view) as Record<string, unknown>;
+    const omit = this.env.run.omit;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rendered)) if (v !== omit) out[k] = v;
+    return out;
+  }
+
+  private async connectionFor(host: string, delegateTo: string | undefined, eff: Effective, view: Record<string, unknown>) {
+    const target = delegateTo ?? host;
+    const inner = await this.env.run.connect(target);
+    const become = this.becomeFor(eff, view);
+    const environment = this.environmentFor(eff, view);
+    if (!become && Object.keys(environment).length === 0) return inner;
+    return new TaskConnection(inner, { become, environment });
+  }
+
+  private becomeFor(eff: Effective, view: Record<string, unknown>): BecomeSpec | undefined {
+    const opts = this.env.run.options;
+    const on = this.boolSetting(eff.become, view, opts.become || toBoolean(view.ansible_become) === true);
+    if (!on) return undefined;
+    const templar = this.env.run.templar;
+    const user = String(templar.render(eff.becomeUser ?? opts.becomeUser ?? view.ansible_become_user ?? 'root', view));
+    const method = String(templar.render(eff.becomeMethod ?? opts.becomeMethod ?? view.ansible_become_method ?? 'sudo', view));
+    if (method !== 'sudo' && method !== 'su') throw new ModuleFailure(`Invalid become method specified, could not find matching plugin: '${method}'`);
+    const password = opts.becomePassword ?? (view.ansible_become_password ?? view.ansible_become_pass) as string | undefined;
+    return { method, user, password: password === undefined ? undefined : String(templar.render(password, view)), flags: eff.becomeFlags };
+  }
+
+  private environmentFor(eff: Effective, view: Record<string, unknown>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const level of eff.environment) {
+      const rendered = this.env.run.templar.render('__template__' in level ? level.__template__ : level, view);
+      if (rendered && typeof rendered === 'object') {
+        for (const [k, v] of Object.entries(rendered)) env[k] = String(v);
+      }
+    }
+    return env;
+  }
+
+  private searchPaths(task: Task, eff: Effective, source?: string): string[] {
+    const dirs: string[] = [];
+    if (source) dirs.push(join(source, '..'));
+    if (eff.role) dirs.push(join(eff.role.dir, 'files'), join(eff.role.dir, 'templates'), join(eff.role.dir, 'tasks'), eff.role.dir);
+    dirs.push(task.origin.fileDir, join(this.env.playbookDir, 'files'), join(this.env.playbookDir, 'templates'), this.env.playbookDir);
+    return dirs;
+  }
+
+  private findFile(kind: 'files' | 'templates' | 'vars', name: string, task: Task, eff: Effective): string {
+    if (isAbsolute(name)) {
+      if (existsSync(name)) return name;
+      throw new ModuleFailure(`Could not find or access '${name}' on the Ansible Controller.`);
+    }
+    const dirs: string[] = [];
+    if (eff.role) dirs.push(join(eff.role.dir, kind), join(eff.role.dir, 'tasks'), eff.role.dir);
+    dirs.push(join(task.origin.fileDir, kind), task.origin.fileDir, join(this.env.playbookDir, kind), this.env.playbookDir);
+    for (const d of dirs) {
+      const p = join(d, name);
+      if (existsSync(p)) return p;
+    }
+    throw new ModuleFailure(`Could not find or access '${name}'\nSearched in:\n${dirs.map((d) => `\t${join(d, name)}`).join('\n')}\non the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`);
+  }
+}
+
+function noConnection(host: string) {
+  return {
+    host,
+    exec: () => Promise.reject(new Error('this module runs on the controller only')),
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,116 @@
+// Assembling a host's variables in Ansible's precedence order (lowest first):
+// role defaults, inventory, facts, play vars, vars_files, role vars, block and
+// task vars, include_vars, set_fact/register, role and include params, extra
+// vars; then the magic variables.
+import type { Play, RoleInstance } from '../playbook/types.js';
+import { hostState, type RunContext } from './context.js';
+import type { Effective } from './scope.js';
+
+export interface PlayVarsContext {
+  play: Play;
+  /** vars_files, loaded once per play. */
+  varsFiles: Record<string, unknown>;
+  /** Hosts of the play, and of the current batch, still running. */
+  playHosts: () => string[];
+  batchHosts: () => string[];
+  allPlayHosts: string[];
+}
+
+function roleChain(role: RoleInstance | undefined): RoleInstance[] {
+  if (!role) return [];
+  const out: RoleInstance[] = [];
+  const visit = (r: RoleInstance) => {
+    for (const d of r.dependencies) visit(d);
+    out.push(r);
+  };
+  visit(role);
+  return out;
+}
+
+export class VarsBuilder {
+  private readonly inventoryCache = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly ctx: PlayVarsContext,
+  ) {}
+
+  private inventoryVars(host: string): Record<string, unknown> {
+    let v = this.inventoryCache.get(host);
+    if (!v) {
+      v = this.run.inventory.hostVars(host, [this.ctx.play.playbookDir]);
+      this.inventoryCache.set(host, v);
+    }
+    return v;
+  }
+
+  /** Variables of a host for a task with the given effective settings. */
+  build(host: string, eff?: Effective): Record<string, unknown> {
+    const play = this.ctx.play;
+    const state = hostState(this.run, host);
+    const roles = play.roles;
+    const current = roleChain(eff?.role);
+    const vars: Record<string, unknown> = {};
+    for (const r of roles) Object.assign(vars, r.defaults);
+    for (const r of current) Object.assign(vars, r.defaults);
+    Object.assign(vars, this.inventoryVars(host));
+    Object.assign(vars, state.facts);
+    if (Object.keys(state.facts).length > 0) vars.ansible_facts = factsWithoutPrefix(state.facts);
+    Object.assign(vars, play.vars, this.ctx.varsFiles);
+    for (const r of roles) Object.assign(vars, r.vars);
+    for (const r of current) Object.assign(vars, r.vars);
+    if (eff) Object.assign(vars, eff.vars);
+    Object.assign(vars, state.includeVars, state.setFacts);
+    for (const r of current) Object.assign(vars, r.params);
+    if (eff) Object.assign(vars, eff.params);
+    Object.assign(vars, this.run.options.extraVars);
+    Object.assign(vars, this.magic(host, eff));
+    return vars;
+  }
+
+  private magic(host: string, eff?: Effective): Record<string, unknown> {
+    const run = this.run;
+    const inv = run.inventory;
+    const self = this;
+    const hostvars = new Proxy({} as Record<string, unknown>, {
+      get(_t, name) {
+        if (typeof name !== 'string' || !inv.hasHost(name)) return undefined;
+        return run.templar.view(self.build(name));
+      },
+      has: (_t, name) => typeof name === 'string' && inv.hasHost(name),
+      ownKeys: () => inv.hostNames(),
+      getOwnPropertyDescriptor: (_t, name) =>
+        typeof name === 'string' && inv.hasHost(name) ? { enumerable: true, configurable: true } : undefined,
+    });
+    const role = eff?.role;
+    const playHosts = this.ctx.playHosts();
+    return {
+      inventory_hostname: host,
+      inventory_hostname_short: host.split('.')[0],
+      hostvars,
+      groups: inv.groupsVar(),
+      group_names: inv.groupNames(host),
+      ansible_play_hosts: playHosts,
+      play_hosts: playHosts,
+      ansible_play_batch: this.ctx.batchHosts(),
+      ansible_play_hosts_all: this.ctx.allPlayHosts,
+      ansible_play_name: this.ctx.play.name ?? this.ctx.play.hosts.join(','),
+      ansible_check_mode: run.options.check,
+      ansible_diff_mode: run.options.diff,
+      ansible_forks: run.options.forks,
+      ansible_run_tags: run.options.tags.length > 0 ? run.options.tags : ['all'],
+      ansible_skip_tags: run.options.skipTags,
+      ansible_verbosity: run.options.verbosity,
+      ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' },
+      playbook_dir: this.ctx.play.playbookDir,
+      omit: run.omit,
+      ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
+    };
+  }
+}
+
+function factsWithoutPrefix(facts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k.slice(8) : k] = v;
+  return out;
+}

@@ -1,0 +1,37 @@
+// Everything the engine reports, as one discriminated union. Renderers
+// (text, JSON) are a Record over `kind`, so each event must be rendered.
+import type { FileDiff, ModuleResult } from '../module-types.js';
+import type { HostStats } from '../executor/stats.js';
+
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface PlayStart { kind: 'play_start'; name: string; hosts: string[] }
+export interface TaskStart { kind: 'task_start'; name: string; handler: boolean; hosts: number }
+export interface HostResult {
+  kind: 'host_result';
+  host: string;
+  /** Set when the task ran elsewhere (delegate_to). */
+  delegatedTo?: string;
+  status: HostStatus;
+  /** ignore_errors turned a failure into "...ignoring". */
+  ignored: boolean;
+  result: ModuleResult;
+  /** Loop item label, for per-item lines. */
+  item?: unknown;
+  diff: FileDiff[];
+  verbose: boolean;
+  noLog: boolean;
+}
+export interface Included { kind: 'included'; file: string; hosts: string[] }
+export interface Warning { kind: 'warning'; message: string }
+export interface NoHosts { kind: 'no_hosts'; pattern: string }
+export interface Recap { kind: 'recap'; stats: Map<string, HostStats> }
+export interface HostsList { kind: 'list'; title: string; lines: string[] }
+
+export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | NoHosts | Recap | HostsList;
+
+export interface Reporter {
+  emit(event: RunEvent): void;
+  /** Called once at the end (stop spinners, flush). */
+  close(): void;
+}

@@ -1,0 +1,29 @@
+// --output json: one JSON object per event per line, for machines.
+import type { Reporter, RunEvent } from './events.js';
+
+const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+export class JsonReporter implements Reporter {
+  constructor(private readonly write: (text: string) => void) {}
+
+  private readonly shapers: { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>) => unknown } = {
+    play_start: (e) => e,
+    task_start: (e) => e,
+    host_result: (e) =>
+      e.noLog
+        ? { ...e, result: { censored: NO_LOG_MSG, changed: e.result.changed ?? false }, diff: [], item: e.item === undefined ? undefined : null }
+        : e,
+    included: (e) => e,
+    warning: (e) => e,
+    no_hosts: (e) => e,
+    list: (e) => e,
+    recap: (e) => ({ kind: 'recap', stats: Object.fromEntries(e.stats) }),
+  };
+
+  emit(event: RunEvent): void {
+    const shaped = (this.shapers[event.kind] as (e: RunEvent) => unknown)(event);
+    this.write(JSON.stringify(shaped) + '\n');
+  }
+
+  close(): void {}
+}

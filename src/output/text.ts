@@ -1,0 +1,135 @@
+// Ansible-shaped text output: PLAY/TASK banners, one line per host result,
+// unified diffs, and the recap. On a terminal an ora spinner shows the task
+// still running; off a terminal, plain lines only.
+import { createTwoFilesPatch } from 'diff';
+import ora, { type Ora } from 'ora';
+import type { FileDiff } from '../module-types.js';
+import type { HostResult, Reporter, RunEvent } from './events.js';
+import { pythonJson } from './python-json.js';
+
+const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+const WIDTH = 80;
+
+function banner(title: string): string {
+  return `\n${title} ${'*'.repeat(Math.max(3, WIDTH - title.length - 1))}`;
+}
+
+function pad(label: string, n: number): string {
+  return `${label}=${String(n).padEnd(4)}`;
+}
+
+export function renderDiff(d: FileDiff): string {
+  if (d.prepared !== undefined) return d.prepared;
+  const patch = createTwoFilesPatch(
+    `before: ${d.before_header ?? ''}`.trimEnd().replace(/:$/, ''),
+    `after: ${d.after_header ?? ''}`.trimEnd().replace(/:$/, ''),
+    d.before,
+    d.after,
+    undefined,
+    undefined,
+    { context: 3 },
+  );
+  // Drop the "Index"/"====" lines the library adds; Ansible starts at ---.
+  return patch
+    .split('\n')
+    .filter((l) => !l.startsWith('===') && !l.startsWith('Index'))
+    .join('\n')
+    .replace(/\t$/gm, '')
+    .trimEnd();
+}
+
+function shownResult(e: HostResult): Record<string, unknown> {
+  if (e.noLog) return { censored: NO_LOG_MSG, changed: e.result.changed ?? false };
+  const { diff: _diff, invocation: _inv, ...rest } = e.result;
+  return rest;
+}
+
+function itemLabel(item: unknown): string {
+  if (typeof item === 'string') return item;
+  return pythonJson(item, undefined, true);
+}
+
+function hostLine(e: HostResult): string[] {
+  const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
+  const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : itemLabel(e.item)})` : '';
+  const out: string[] = [];
+  if (e.status === 'failed') {
+    out.push(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shownResult(e))}`);
+    if (e.ignored) out.push('...ignoring');
+    return out;
+  }
+  if (e.status === 'unreachable') {
+    return [`fatal: [${host}]: UNREACHABLE! => ${pythonJson(shownResult(e))}`];
+  }
+  const word = e.status === 'skipped' ? 'skipping' : e.status;
+  const showBody = e.verbose || (e.result._tsplay_show === true && e.status !== 'skipped');
+  const body = { ...shownResult(e) };
+  delete body._tsplay_show;
+  if (showBody && !e.verbose && !e.noLog) {
+    // debug shows its own keys only, as Ansible's default callback does.
+    for (const k of ['changed', 'failed', 'skipped']) if (body[k] === false) delete body[k];
+  }
+  out.push(`${word}: [${host}]${item ? ` =>${item}` : ''}${showBody ? ` => ${pythonJson(body, 4)}` : ''}`);
+  return out;
+}
+
+export class TextReporter implements Reporter {
+  private spinner: Ora | undefined;
+  private pendingTask: { name: string; remaining: number } | undefined;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly options: { spinner: boolean; diff: boolean },
+  ) {}
+
+  private print(text: string): void {
+    const spinning = this.spinner?.isSpinning;
+    if (spinning) this.spinner!.stop();
+    this.write(text + '\n');
+    if (spinning && this.pendingTask && this.pendingTask.remaining > 0) this.startSpinner();
+  }
+
+  private startSpinner(): void {
+    if (!this.options.spinner || !this.pendingTask) return;
+    const text = `${this.pendingTask.name} (${this.pendingTask.remaining} host${this.pendingTask.remaining === 1 ? '' : 's'} running)`;
+    if (!this.spinner) this.spinner = ora({ text, stream: process.stderr });
+    this.spinner.text = text;
+    this.spinner.start();
+  }
+
+  private readonly renderers: { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>) => void } = {
+    play_start: (e) => this.print(banner(`PLAY [${e.name}]`)),
+    task_start: (e) => {
+      this.print(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
+      this.pendingTask = { name: e.name, remaining: e.hosts };
+      this.startSpinner();
+    },
+    host_result: (e) => {
+      if (this.pendingTask && e.item === undefined) this.pendingTask.remaining--;
+      if (this.options.diff && !e.noLog) for (const d of e.diff) this.print(renderDiff(d));
+      for (const line of hostLine(e)) this.print(line);
+      if (this.pendingTask?.remaining === 0) this.spinner?.stop();
+    },
+    included: (e) => this.print(`included: ${e.file} for ${e.hosts.join(', ')}`),
+    warning: (e) => this.print(`[WARNING]: ${e.message}`),
+    no_hosts: () => this.print('skipping: no hosts matched'),
+    list: (e) => this.print(`${e.title}\n${e.lines.map((l) => `    ${l}`).join('\n')}`),
+    recap: (e) => {
+      this.print(banner('PLAY RECAP'));
+      for (const [host, s] of e.stats) {
+        this.print(
+          `${host.padEnd(26)} : ${pad('ok', s.ok)} ${pad('changed', s.changed)} ${pad('unreachable', s.unreachable)} ${pad('failed', s.failed)} ${pad('skipped', s.skipped)} ${pad('rescued', s.rescued)} ${pad('ignored', s.ignored)}`,
+        );
+      }
+      this.print('');
+    },
+  };
+
+  emit(event: RunEvent): void {
+    (this.renderers[event.kind] as (e: RunEvent) => void)(event);
+  }
+
+  close(): void {
+    this.spinner?.stop();
+  }
+}

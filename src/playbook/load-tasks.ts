@@ -1,0 +1,281 @@
+// Turning task lists as written into normalized Items: module detection, k=v
+// argument strings, blocks, and static imports (import_tasks, import_role)
+// expanded at load time. Every problem is a ParseError at the YAML position.
+import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { SourceLocation } from '../errors.js';
+import { locationOf, locationOfItem, loadYamlFile } from '../yaml-source.js';
+import { findModule, shortName } from '../../modules/index.js';
+import { COMMAND_FREE_FORM_KEYS } from '../../modules/command-family.js';
+import { unknownOptions, knownOptions } from '../module-args.js';
+import { parseKeyValue } from './kv.js';
+import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
+import {
+  conditions, envList, fail, isMapping, keyLocation, optBoolish, optString, stringList, varsMap, type Raw,
+} from './field-checks.js';
+import type { Block, DynamicInclude, Inherited, Item, LoopSpec, RoleInstance, Task } from './types.js';
+import type { RoleLoader } from './roles.js';
+
+let nextId = 1;
+export function newId(): number {
+  return nextId++;
+}
+
+export interface LoadScope {
+  /** Directory of the file that holds these tasks. */
+  fileDir: string;
+  playbookDir: string;
+  role?: RoleInstance;
+  isHandler: boolean;
+  roles: RoleLoader;
+}
+
+function inherited(raw: Raw, loc: SourceLocation): Inherited {
+  return {
+    when: conditions(raw, 'when', loc) ?? [],
+    tags: stringList(raw, 'tags', loc, true),
+    vars: varsMap(raw, 'vars', loc),
+    environment: envList(raw, 'environment', loc),
+    become: optBoolish(raw, 'become', loc),
+    becomeUser: optString(raw, 'become_user', loc),
+    becomeMethod: optString(raw, 'become_method', loc),
+    becomeFlags: optString(raw, 'become_flags', loc),
+    ignoreErrors: optBoolish(raw, 'ignore_errors', loc),
+    noLog: optBoolish(raw, 'no_log', loc),
+    checkMode: optBoolish(raw, 'check_mode', loc),
+    diff: optBoolish(raw, 'diff', loc),
+    delegateTo: optString(raw, 'delegate_to', loc),
+    runOnce: optBoolish(raw, 'run_once', loc),
+    anyErrorsFatal: typeof raw.any_errors_fatal === 'boolean' ? raw.any_errors_fatal : undefined,
+  };
+}
+
+/** Load a task list (tasks:, handlers:, a tasks file). */
+export function loadItems(list: unknown, scope: LoadScope, where: SourceLocation, what = 'tasks'): Item[] {
+  if (list === null || list === undefined) return [];
+  if (!Array.isArray(list)) fail(`A malformed block was encountered while loading ${what}: it should be a list`, locationOf(list) ?? where);
+  return list.flatMap((entry, i) => {
+    const loc = locationOfItem(list, i) ?? where;
+    if (!isMapping(entry)) return fail(`A malformed block was encountered while loading ${what}: each entry must be a mapping`, loc);
+    return [loadItem(entry, scope, loc)];
+  });
+}
+
+function loadItem(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
+  if ('block' in raw) return loadBlock(raw, scope, loc);
+  return loadTask(raw, scope, loc);
+}
+
+function loadBlock(raw: Raw, scope: LoadScope, loc: SourceLocation): Block {
+  for (const key of Object.keys(raw)) {
+    if (!BLOCK_KEYWORDS.has(key)) fail(`'${key}' is not a valid attribute for a Block`, keyLocation(raw, key, loc));
+  }
+  return {
+    kind: 'block',
+    id: newId(),
+    name: optString(raw, 'name', loc),
+    ...inherited(raw, loc),
+    block: loadItems(raw.block, scope, keyLocation(raw, 'block', loc), 'block'),
+    rescue: loadItems(raw.rescue, scope, keyLocation(raw, 'rescue', loc), 'rescue'),
+    always: loadItems(raw.always, scope, keyLocation(raw, 'always', loc), 'always'),
+    origin: { location: loc, fileDir: scope.fileDir, role: scope.role },
+  };
+}
+
+interface ActionFound {
+  action: string;
+  args: Raw;
+  at: SourceLocation;
+}
+
+/** Which key names the module, and its arguments in dict form. */
+function findAction(raw: Raw, loc: SourceLocation): ActionFound {
+  const candidates = Object.keys(raw).filter((k) => !TASK_KEYWORDS.has(k) && !WITH_LOOPS.has(k));
+  const actionKw = raw.action !== undefined ? 'action' : raw.local_action !== undefined ? 'local_action' : undefined;
+  if (actionKw) candidates.push(actionKw);
+  if (candidates.length > 1) {
+    fail(`conflicting action statements: ${candidates.join(', ')}`, keyLocation(raw, candidates[1]!, loc));
+  }
+  if (candidates.length === 0) fail('no module/action detected in task.', loc);
+  const key = candidates[0]!;
+  const at = keyLocation(raw, key, loc);
+  let action = key;
+  let value = raw[key];
+  if (key === 'action' || key === 'local_action') {
+    if (isMapping(value)) {
+      const { module, ...rest } = value;
+      if (typeof module !== 'string') fail(`'${key}' needs a 'module' name`, at);
+      action = module;
+      value = rest;
+    } else if (typeof value === 'string') {
+      const [name, ...words] = value.trim().split(/\s+/);
+      action = name ?? '';
+      value = value.trim().slice(action.length).trim();
+      void words;
+    } else {
+      fail(`'${key}' must be a string or a dictionary`, at);
+    }
+  }
+  return { action, args: argsOf(action, value, at), at };
+}
+
+function argsOf(action: string, value: unknown, at: SourceLocation): Raw {
+  if (value === null || value === undefined) return {};
+  if (isMapping(value)) return { ...value };
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    const text = String(value);
+    const module = findModule(action);
+    try {
+      if (module?.freeForm) {
+        const isCommand = ['command', 'shell'].includes(module.name);
+        return parseKeyValue(text, isCommand ? COMMAND_FREE_FORM_KEYS : [...knownOptions(module)]);
+      }
+      return parseKeyValue(text);
+    } catch (e) {
+      return fail((e as Error).message, at);
+    }
+  }
+  return fail(`the arguments of '${action}' must be a dictionary or a k=v string`, at);
+}
+
+function loopOf(raw: Raw, loc: SourceLocation): LoopSpec | undefined {
+  const withKey = Object.keys(raw).find((k) => WITH_LOOPS.has(k));
+  if (raw.loop !== undefined && withKey) fail(`'loop' and '${withKey}' cannot be used together`, keyLocation(raw, withKey, loc));
+  const kind = raw.loop !== undefined ? 'loop' : withKey;
+  if (!kind) {
+    if (raw.loop_control !== undefined) fail("'loop_control' needs 'loop' or a 'with_' loop", keyLocation(raw, 'loop_control', loc));
+    return undefined;
+  }
+  const control = raw.loop_control ?? {};
+  if (!isMapping(control)) return fail("'loop_control' must be a dictionary", keyLocation(raw, 'loop_control', loc));
+  const cloc = keyLocation(raw, 'loop_control', loc);
+  for (const k of Object.keys(control)) {
+    if (!['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'].includes(k)) {
+      fail(`'${k}' is not a valid attribute for a LoopControl`, keyLocation(control, k, cloc));
+    }
+  }
+  return {
+    items: raw[kind],
+    kind,
+    control: {
+      loopVar: optString(control, 'loop_var', cloc) ?? 'item',
+      indexVar: optString(control, 'index_var', cloc),
+      label: optString(control, 'label', cloc),
+      pause: typeof control.pause === 'number' ? control.pause : undefined,
+      extended: control.extended === true,
+    },
+  };
+}
+
+function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
+  const found = findAction(raw, loc);
+  if (raw.args !== undefined) {
+    if (!isMapping(raw.args)) fail("'args' must be a dictionary", keyLocation(raw, 'args', loc));
+    Object.assign(found.args, raw.args);
+  }
+  if (raw.local_action !== undefined && raw.delegate_to === undefined) raw = { ...raw, delegate_to: 'localhost' };
+  const base = inherited(raw, loc);
+  const name = optString(raw, 'name', loc);
+  if (INCLUDE_ACTIONS.has(found.action)) return loadInclude(shortName(found.action), found, raw, base, name, scope, loc);
+
+  const module = findModule(found.action);
+  if (!module) {
+    fail(
+      `couldn't resolve module/action '${found.action}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
+      found.at,
+    );
+  }
+  const unknown = unknownOptions(module, found.args);
+  if (unknown.length > 0) {
+    const supported = [...knownOptions(module)].filter((k) => !k.startsWith('_')).sort().join(', ');
+    fail(`Unsupported parameters for (${module.name}) module: ${unknown.join(', ')}. Supported parameters include: ${supported}.`, found.at);
+  }
+  const task: Task = {
+    kind: 'task',
+    id: newId(),
+    name,
+    action: module.name,
+    args: found.args,
+    origin: { location: loc, fileDir: scope.fileDir, role: scope.role },
+    ...base,
+    loop: loopOf(raw, loc),
+    register: optString(raw, 'register', loc),
+    notify: stringList(raw, 'notify', loc),
+    changedWhen: conditions(raw, 'changed_when', loc),
+    failedWhen: conditions(raw, 'failed_when', loc),
+    until: conditions(raw, 'until', loc),
+    retries: raw.retries as number | string | undefined,
+    delay: raw.delay as number | string | undefined,
+    listen: stringList(raw, 'listen', loc),
+    isHandler: scope.isHandler,
+  };
+  if (task.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register)) {
+    fail(`Invalid variable name in 'register' specified: '${task.register}'`, keyLocation(raw, 'register', loc));
+  }
+  return task;
+}
+
+/** Resolve a tasks file named by import_tasks/include_tasks. */
+export function resolveTasksFile(name: string, scope: { fileDir: string; playbookDir: string; role?: RoleInstance }): string | undefined {
+  if (isAbsolute(name)) return existsSync(name) ? name : undefined;
+  const dirs = [scope.role ? join(scope.role.dir, 'tasks') : undefined, scope.fileDir, scope.playbookDir].filter(
+    (d): d is string => d !== undefined,
+  );
+  for (const d of dirs) {
+    const p = join(d, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function loadInclude(
+  action: string,
+  found: ActionFound,
+  raw: Raw,
+  base: Inherited,
+  name: string | undefined,
+  scope: LoadScope,
+  loc: SourceLocation,
+): Item {
+  const isRole = action.endsWith('_role');
+  const args = found.args;
+  const target = String(isRole ? args.name ?? args._raw_params ?? '' : args.file ?? args._raw_params ?? '');
+  if (target === '') fail(`'${action}' needs a ${isRole ? 'role name' : 'file'}`, found.at);
+  const tasksFrom = typeof args.tasks_from === 'string' ? args.tasks_from : undefined;
+  const origin = { location: loc, fileDir: scope.fileDir, role: scope.role };
+  const isStatic = action.startsWith('import_');
+  if (isStatic) {
+    if (raw.loop !== undefined || Object.keys(raw).some((k) => WITH_LOOPS.has(k))) {
+      fail(`You cannot use loops on '${action}' statements. You should use '${action.replace('import', 'include')}' instead.`, loc);
+    }
+    const block: Block = { kind: 'block', id: newId(), name, ...base, block: [], rescue: [], always: [], origin };
+    if (isRole) {
+      const role = scope.roles.load({ name: target, params: {}, tasksFrom, at: found.at });
+      block.block = scope.roles.itemsOf(role, tasksFrom, found.at);
+      scope.roles.addHandlers(role);
+    } else {
+      if (target.includes('{{')) fail(`import_tasks needs a literal file name (use include_tasks for '${target}')`, found.at);
+      const file = resolveTasksFile(target, scope);
+      if (!file) fail(`Could not find or access '${target}'`, found.at);
+      const fileScope = { ...scope, fileDir: dirname(file) };
+      block.block = loadItems(loadYamlFile(file, found.at), fileScope, { file, line: 1, col: 1 });
+    }
+    return block;
+  }
+  const include: DynamicInclude = {
+    kind: 'include',
+    id: newId(),
+    name,
+    ...base,
+    what: isRole ? 'role' : 'tasks',
+    target,
+    tasksFrom,
+    params: isMapping(args.vars) ? args.vars : {},
+    loop: loopOf(raw, loc),
+    origin,
+  };
+  if (isRole && isMapping(args)) {
+    for (const [k, v] of Object.entries(args)) if (!['name', 'tasks_from', 'vars', 'apply', 'public'].includes(k)) include.params[k] = v;
+  }
+  return include;
+}

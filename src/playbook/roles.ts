@@ -1,0 +1,140 @@
+// Roles: finding a role's directory, reading its defaults, vars, meta
+// dependencies, tasks and handlers, each loaded once per play.
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { SourceLocation } from '../errors.js';
+import { shippedRolesDir } from '../paths.js';
+import { loadYamlFile, locationOf } from '../yaml-source.js';
+import { fail, isMapping, keyLocation, type Raw } from './field-checks.js';
+import { loadItems, type LoadScope } from './load-tasks.js';
+import type { Item, RoleInstance, Task } from './types.js';
+
+export interface RoleRequest {
+  name: string;
+  params: Raw;
+  tasksFrom?: string;
+  at: SourceLocation;
+}
+
+function mainFile(dir: string, base = 'main'): string | undefined {
+  for (const ext of ['.yml', '.yaml', '.json', '']) {
+    const p = join(dir, base + ext);
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return undefined;
+}
+
+function loadDict(file: string | undefined, at: SourceLocation): Raw {
+  if (!file) return {};
+  const data = loadYamlFile(file, at);
+  if (data === null) return {};
+  if (!isMapping(data)) fail(`${file} must be a dictionary`, locationOf(data) ?? { file, line: 1, col: 1 });
+  return data;
+}
+
+export class RoleLoader {
+  private readonly cache = new Map<string, RoleInstance>();
+  private readonly handlersLoaded = new Set<string>();
+  readonly handlers: Task[] = [];
+
+  constructor(private readonly playbookDir: string) {}
+
+  searchDirs(): string[] {
+    return [join(this.playbookDir, 'roles'), this.playbookDir, shippedRolesDir()];
+  }
+
+  private findDir(name: string, at: SourceLocation): string {
+    if (isAbsolute(name) || name.includes('/')) {
+      const dir = resolve(this.playbookDir, name);
+      if (existsSync(dir)) return dir;
+    } else {
+      for (const base of this.searchDirs()) {
+        const dir = join(base, name);
+        if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
+      }
+    }
+    return fail(`the role '${name}' was not found in ${this.searchDirs().join(':')}`, at);
+  }
+
+  private scope(role: RoleInstance, isHandler: boolean): LoadScope {
+    return { fileDir: join(role.dir, isHandler ? 'handlers' : 'tasks'), playbookDir: this.playbookDir, role, isHandler, roles: this };
+  }
+
+  load(req: RoleRequest): RoleInstance {
+    const dir = this.findDir(req.name, req.at);
+    const key = `${dir}\0${JSON.stringify(req.params)}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const metaFile = mainFile(join(dir, 'meta'));
+    const meta = loadDict(metaFile, req.at);
+    const role: RoleInstance = {
+      name: req.name.split('/').pop()!,
+      dir,
+      defaults: loadDict(mainFile(join(dir, 'defaults')), req.at),
+      vars: loadDict(mainFile(join(dir, 'vars')), req.at),
+      params: req.params,
+      dependencies: [],
+    };
+    this.cache.set(key, role);
+    const deps = meta.dependencies;
+    if (deps !== undefined && deps !== null) {
+      const depsAt = keyLocation(meta, 'dependencies', req.at);
+      if (!Array.isArray(deps)) fail("'dependencies' must be a list", depsAt);
+      role.dependencies = deps.map((d) => this.load(roleRequest(d, depsAt)));
+    }
+    return role;
+  }
+
+  /** The role's tasks, its dependencies' tasks first. */
+  itemsOf(role: RoleInstance, tasksFrom: string | undefined, at: SourceLocation, seen = new Set<RoleInstance>()): Item[] {
+    const items: Item[] = [];
+    for (const dep of role.dependencies) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      items.push(...this.itemsOf(dep, undefined, at, seen));
+    }
+    const file = mainFile(join(role.dir, 'tasks'), tasksFrom?.replace(/\.ya?ml$/, '') ?? 'main');
+    if (tasksFrom && !file) fail(`Could not find specified file in role: tasks/${tasksFrom}`, at);
+    if (file) items.push(...loadItems(loadYamlFile(file, at), this.scope(role, false), { file, line: 1, col: 1 }));
+    this.addHandlers(role);
+    return items;
+  }
+
+  addHandlers(role: RoleInstance): void {
+    if (this.handlersLoaded.has(role.dir)) return;
+    this.handlersLoaded.add(role.dir);
+    for (const dep of role.dependencies) this.addHandlers(dep);
+    const file = mainFile(join(role.dir, 'handlers'));
+    if (!file) return;
+    const items = loadItems(loadYamlFile(file), this.scope(role, true), { file, line: 1, col: 1 }, 'handlers');
+    for (const item of items) {
+      if (item.kind !== 'task') fail('handlers must be tasks', item.origin.location);
+      this.handlers.push(item);
+    }
+  }
+
+  /** Every role loaded so far (for play-wide role defaults and vars). */
+  all(): RoleInstance[] {
+    return [...this.cache.values()];
+  }
+}
+
+const ROLE_KEYWORDS = new Set(['role', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'become_method', 'environment', 'ignore_errors', 'no_log', 'check_mode', 'diff', 'delegate_to', 'run_once', 'any_errors_fatal', 'tasks_from']);
+
+/** A role entry as written under `roles:` or `dependencies:`. */
+export function roleRequest(entry: unknown, at: SourceLocation): RoleRequest & { keywords: Raw } {
+  const loc = locationOf(entry) ?? at;
+  if (typeof entry === 'string') return { name: entry, params: {}, at: loc, keywords: {} };
+  if (!isMapping(entry)) return fail('a role must be a name or a dictionary with a role name', loc);
+  const name = entry.role ?? entry.name;
+  if (typeof name !== 'string') return fail("a role entry needs 'role' (or 'name')", loc);
+  const params: Raw = {};
+  const keywords: Raw = {};
+  for (const [k, v] of Object.entries(entry)) {
+    if (k === 'role' || (k === 'name' && entry.role === undefined)) continue;
+    if (ROLE_KEYWORDS.has(k)) keywords[k] = v;
+    else params[k] = v;
+  }
+  if (isMapping(keywords.vars)) Object.assign(params, keywords.vars);
+  return { name, params, at: loc, keywords, tasksFrom: typeof entry.tasks_from === 'string' ? entry.tasks_from : undefined };
+}
