@@ -12,8 +12,26 @@ import {
   parseAllDocuments,
   type Document,
   type Node as YamlNode,
+  type ScalarTag,
+  type Tags,
 } from 'yaml';
 import { ParseError, type SourceLocation } from './errors.js';
+
+// PyYAML (what Ansible reads YAML with) takes only yes/no, true/false, on/off
+// as booleans, not y/n, and leaves dates as text once templated: adjust the
+// YAML 1.1 schema to match.
+const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+
+function pythonLikeTags(tags: Tags): Tags {
+  return tags
+    .filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')
+    .map((t) => {
+      if (typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:bool' || !('test' in t) || !t.test) return t;
+      const isTrue = t.test.test('yes');
+      return { ...t, test: isTrue ? PY_TRUE : PY_FALSE } as ScalarTag;
+    });
+}
 
 const nodeLocations = new WeakMap<object, SourceLocation>();
 const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
@@ -118,7 +136,13 @@ class Converter {
 /** Parse YAML text; every document is returned. Syntax errors name the place. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter: lines, uniqueKeys: false, merge: true });
+  const docs = parseAllDocuments(text, {
+    version: '1.1',
+    lineCounter: lines,
+    uniqueKeys: false,
+    merge: true,
+    customTags: pythonLikeTags,
+  });
   const list = Array.isArray(docs) ? docs : [];
   if (!Array.isArray(docs)) return [];
   const converter = new Converter(file, lines);
