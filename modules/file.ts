@@ -173,7 +173,8 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
       if (now !== 'file' && now !== 'hard') {
         fail(`file (${path}) is ${now}, cannot continue`, { path, ...pathInfo(cur) });
       }
-      p.base = { path };
+      p.base = { path: target };
+      p.report = target;
       withAttrs(p, target, spec, cur, false);
       const times = timeCommands(a, target, 'preserve');
       if (times.length > 0) (p.changed = true), p.commands.push(...times);
@@ -188,7 +189,8 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
         target = st!.realPath ?? path;
       }
       const now = currentState(cur);
-      p.base = { path };
+      p.base = { path: target };
+      p.report = target;
       if (now === 'absent') {
         p.changed = true;
         setStates(p, 'absent', 'directory');
@@ -225,7 +227,7 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
     }
 
     case 'link':
-      planLink(a, p, path, prev, st!, srcSt, spec);
+      planLink(a, p, path, prev, st!, followed!, srcSt, spec);
       break;
 
     case 'hard':
@@ -235,7 +237,8 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
 
   const diff: FileDiff[] = [dictDiff(p.before, p.after)];
   const result: ModuleResult = { ...p.base };
-  if (p.report) Object.assign(result, pathInfo(st!), p.base);
+  const described = p.report === path ? st! : p.report ? followed! : undefined;
+  if (described?.exists) Object.assign(result, pathInfo(described), p.base);
   if (state === 'absent') result.state = 'absent';
   return {
     changed: p.changed,
@@ -273,10 +276,11 @@ function planLink(
   path: string,
   prev: string,
   st: RemoteStat,
+  followed: RemoteStat,
   srcSt: RemoteStat | undefined,
   spec: AttributeSpec,
 ) {
-  p.base = { dest: path, src: a.src };
+  p.base = { dest: path, src: a.src ?? st.linkTarget };
   const absSrc = a.src !== undefined ? posix.resolve(posix.dirname(path), a.src) : undefined;
   if (!a.force && a.src !== undefined && !srcSt?.exists) {
     fail(`src file does not exist, use "force=yes" if you really want to create the link: ${absSrc}`, { path, src: a.src });
@@ -301,8 +305,14 @@ function planLink(
     }
     p.commands.push(quoteArgv(['ln', '-s', '--', a.src!, tmp]) + ' && ' + quoteArgv(['mv', '-Tf', '--', tmp, path]));
   }
-  // A symlink's own mode is never used; only its ownership is set.
-  withAttrs(p, path, { owner: spec.owner, group: spec.group }, st.exists ? st : { ...st, exists: false }, false, true);
+  if (a.follow) {
+    // Attributes go to what the link points to (chmod/chown follow it).
+    const target = p.changed ? srcSt : followed;
+    if (target?.exists) withAttrs(p, path, spec, target, target.kind === 'directory');
+  } else {
+    // A symlink's own mode is never used; only its ownership is set.
+    withAttrs(p, path, { owner: spec.owner, group: spec.group }, st, false, true);
+  }
 }
 
 function planHard(

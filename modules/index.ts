@@ -2,15 +2,22 @@
 import type { Module } from '../src/module-types.js';
 import assert from './assert.js';
 import command from './command.js';
+import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
+import file from './file.js';
 import includeVars from './include_vars.js';
 import meta from './meta.js';
 import raw from './raw.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
+import slurp from './slurp.js';
+import stat from './stat.js';
+import template from './template.js';
 
-const ALL: Module<any, any>[] = [assert, command, debug, fail, includeVars, meta, raw, setFact, shell];
+const ALL: Module<any, any>[] = [
+  assert, command, copy, debug, fail, file, includeVars, meta, raw, setFact, shell, slurp, stat, template,
+];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));
 

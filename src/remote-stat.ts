@@ -57,7 +57,8 @@ function script(req: StatRequest): string {
     `[ -r "$p" ] && echo r=1; [ -w "$p" ] && echo w=1; [ -x "$p" ] && echo x=1`,
   ];
   if (req.checksum) {
-    lines.push(`if [ -f "$p" ] && [ -r "$p" ]; then echo "sum=$(${req.checksum}sum < "$p" | cut -d' ' -f1)"; fi`);
+    const regular = req.follow ? '[ -f "$p" ]' : '[ ! -L "$p" ] && [ -f "$p" ]';
+    lines.push(`if ${regular} && [ -r "$p" ]; then echo "sum=$(${req.checksum}sum < "$p" | cut -d' ' -f1)"; fi`);
   }
   return lines.join('\n');
 }
