@@ -20,11 +20,13 @@ import { VarsBuilder } from './vars.js';
 import { loopItems } from './loops.js';
 import { batches } from './serial.js';
 
-type Step =
+/** `pos` is the step's place in the play's task tree; linear runs the lowest first. */
+type Step = { pos: number[] } & (
   | { kind: 'facts' }
   | { kind: 'task'; task: Task; chain: Scope[]; rescuable: boolean }
   | { kind: 'include'; include: DynamicInclude; chain: Scope[] }
-  | { kind: 'flush'; section: number };
+  | { kind: 'flush'; section: number }
+);
 
 interface IncludeRun {
   items: Item[];
@@ -162,10 +164,12 @@ export class PlayRunner {
   private async runBatch(batch: string[]): Promise<void> {
     const scheduler = new Scheduler<Step, StepResult>(
       batch,
-      (s) => (s.kind === 'task' ? s.task : s.kind === 'include' ? s.include : s.kind === 'flush' ? `flush${s.section}` : 'facts'),
+      {
+        keyOf: (s) => (s.kind === 'task' ? s.task : s.kind === 'include' ? s.include : s.kind === 'flush' ? `flush${s.section}` : 'facts'),
+        positionOf: (s) => s.pos,
+      },
       (step, hosts) => this.dispatch(step, hosts),
       this.play.strategy === 'linear',
-      batch,
     );
     await Promise.all(
       batch.map(async (host) => {
@@ -182,13 +186,13 @@ export class PlayRunner {
     const h = this.hosts.get(host)!;
     const factsWanted = this.gatherWanted(host);
     if (factsWanted) {
-      await scheduler.step(host, { kind: 'facts' });
+      await scheduler.step(host, { kind: 'facts', pos: [-1] });
       if (h.ended) return;
     }
     for (let section = 0; section < this.play.sections.length; section++) {
-      const end = await this.walk(host, this.play.sections[section]!, [], false, scheduler);
+      const end = await this.walk(host, this.play.sections[section]!, [], false, scheduler, [section]);
       if (end !== 'ok' && !(h.failed && this.play.forceHandlers)) return;
-      await scheduler.step(host, { kind: 'flush', section });
+      await scheduler.step(host, { kind: 'flush', section, pos: [section, Number.MAX_SAFE_INTEGER] });
       if (h.ended || h.failed) return;
     }
   }
@@ -205,22 +209,24 @@ export class PlayRunner {
     chain: Scope[],
     rescuable: boolean,
     scheduler: Scheduler<Step, StepResult>,
+    pos: number[],
   ): Promise<WalkEnd> {
     const h = this.hosts.get(host)!;
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      const here = [...pos, index];
       if (h.ended) return 'ended';
       if (item.kind === 'block') {
         const scope: Scope = { inherited: item, role: item.origin.role };
         const inner = [...chain, scope];
-        let end = await this.walk(host, item.block, inner, rescuable || item.rescue.length > 0, scheduler);
+        let end = await this.walk(host, item.block, inner, rescuable || item.rescue.length > 0, scheduler, [...here, 0]);
         if (end === 'failed' && item.rescue.length > 0) {
           h.failed = false;
-          end = await this.walk(host, item.rescue, inner, rescuable, scheduler);
+          end = await this.walk(host, item.rescue, inner, rescuable, scheduler, [...here, 1]);
         }
         if (item.always.length > 0 && end !== 'ended') {
           const wasFailed = end === 'failed';
           if (wasFailed) h.failed = false;
-          const after = await this.walk(host, item.always, inner, rescuable, scheduler);
+          const after = await this.walk(host, item.always, inner, rescuable, scheduler, [...here, 2]);
           end = after !== 'ok' ? after : end;
           if (end === 'failed') h.failed = true;
         }
@@ -230,15 +236,15 @@ export class PlayRunner {
       const eff = effectiveSettings([this.playScope, ...chain], item);
       if (!tagsSelected(eff.tags, this.run.options.tags, this.run.options.skipTags)) continue;
       if (item.kind === 'include') {
-        const res = await scheduler.step(host, { kind: 'include', include: item, chain });
+        const res = await scheduler.step(host, { kind: 'include', include: item, chain, pos: here });
         if (res.kind !== 'include') continue;
         if (res.failed) {
           if (rescuable) return 'failed';
           h.failed = true;
           return 'failed';
         }
-        for (const run of res.runs) {
-          const end = await this.walk(host, run.items, [...chain, run.scope], rescuable, scheduler);
+        for (const [n, run] of res.runs.entries()) {
+          const end = await this.walk(host, run.items, [...chain, run.scope], rescuable, scheduler, [...here, n]);
           if (end !== 'ok') return end;
         }
         continue;
@@ -248,7 +254,7 @@ export class PlayRunner {
         this.started = true;
         this.startState.startAtTaskFound = true;
       }
-      const res = await scheduler.step(host, { kind: 'task', task: item, chain, rescuable });
+      const res = await scheduler.step(host, { kind: 'task', task: item, chain, rescuable, pos: here });
       if (h.ended) return 'ended';
       if (res.kind === 'task') {
         const o = res.outcome;

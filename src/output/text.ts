@@ -40,7 +40,7 @@ export function renderDiff(d: FileDiff): string {
 
 function shownResult(e: HostResult): Record<string, unknown> {
   if (e.noLog) return { censored: NO_LOG_MSG, changed: e.result.changed ?? false };
-  const { diff: _diff, invocation: _inv, ...rest } = e.result;
+  const { diff: _diff, invocation: _inv, failed: _failed, ...rest } = e.result;
   return rest;
 }
 

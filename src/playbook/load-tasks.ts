@@ -185,6 +185,12 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
       found.at,
     );
   }
+  if ('_raw_params' in found.args && !module.freeForm) {
+    fail(
+      `this task '${found.action}' has extra params, which is only allowed in the following modules: command, shell, raw, meta, include_vars, include_tasks, import_tasks, include_role, import_role, set_fact`,
+      found.at,
+    );
+  }
   const unknown = unknownOptions(module, found.args);
   if (unknown.length > 0) {
     const supported = [...knownOptions(module)].filter((k) => !k.startsWith('_')).sort().join(', ');

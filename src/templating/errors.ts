@@ -1,0 +1,31 @@
+// Errors raised while templating. Messages follow Jinja2/Ansible wording so a
+// user sees the same text ansible-playbook would print.
+
+/** A variable, attribute or item that templating needed is missing. */
+export class UndefinedVariableError extends Error {
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+    this.name = 'UndefinedVariableError';
+  }
+}
+
+/** A template that cannot be parsed or evaluated (syntax errors, bad filter arguments...). */
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/** Wrap a low-level failure with the template text, as Ansible does. */
+export function templateFailure(err: unknown, text: string): Error {
+  if (err instanceof UndefinedVariableError) return err;
+  if (err instanceof TemplateError) return err;
+  let msg = err instanceof Error ? err.message : String(err);
+  // nunjucks prefixes messages with "(unknown path) [Line 1, Column 3]\n  "
+  msg = msg.replace(/^\(unknown path\)\s*(\[[^\]]*\])?\s*/, '').trim();
+  return new TemplateError(`template error while templating string: ${msg}. String: ${text}`);
+}

@@ -1,0 +1,134 @@
+// Type and value filters: default, bool, int, float, string, length, list,
+// ternary, mandatory, type_debug, abs, round...
+import { param } from './args.js';
+import { TemplateError } from './errors.js';
+import { isMapping, truthy } from './python-ops.js';
+import { pyStr } from './python-repr.js';
+import type { FilterTable } from './registry.js';
+import { isUndefined } from './undefined.js';
+import { currentState } from './runtime.js';
+
+/** Mark a filter result as text Ansible will not turn back into a list/dict. */
+export function nativeText(s: string): string {
+  currentState()?.nativeTexts.add(s);
+  return s;
+}
+
+/** Ansible's to_bool (2.14): only yes/on/1/true (any case) and 1 are true. */
+export function toBool(v: unknown): boolean | null {
+  if (v === null || v === undefined || typeof v === 'boolean') return (v ?? null) as boolean | null;
+  const s = typeof v === 'string' ? v.toLowerCase() : v;
+  return s === 'yes' || s === 'on' || s === '1' || s === 'true' || s === 1;
+}
+
+export function toInt(v: unknown, dflt = 0, base = 10): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : dflt;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const s = v.trim().replace(/(\d)_(?=\d)/g, '$1');
+    const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, base);
+    const prefix = ({ 16: '0x', 8: '0o', 2: '0b' } as Record<number, string>)[base];
+    const m = /^([-+]?)(.*)$/.exec(s.toLowerCase());
+    let body = m?.[2] ?? '';
+    if (prefix && body.startsWith(prefix)) body = body.slice(2);
+    if (body !== '' && Array.from(body).every((c) => digits.includes(c))) {
+      const n = parseInt(body, base);
+      return m?.[1] === '-' ? -n : n;
+    }
+    const f = toFloat(s, Number.NaN);
+    return Number.isNaN(f) || !Number.isFinite(f) ? dflt : Math.trunc(f);
+  }
+  return dflt;
+}
+
+export function toFloat(v: unknown, dflt = 0): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const s = v.trim().replace(/_/g, '').toLowerCase();
+    if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(s)) return Number(s);
+    if (/^[-+]?(inf|infinity)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+    if (/^[-+]?nan$/.test(s)) return Number.NaN;
+  }
+  return dflt;
+}
+
+export function pyLen(v: unknown): number {
+  if (typeof v === 'string') return Array.from(v).length;
+  if (Array.isArray(v)) return v.length;
+  if (isMapping(v)) return Object.keys(v).length;
+  throw new TemplateError(`object of type '${v === null ? 'NoneType' : typeof v}' has no len()`);
+}
+
+export function toList(v: unknown): unknown[] {
+  if (typeof v === 'string') return Array.from(v);
+  if (Array.isArray(v)) return [...v];
+  if (isMapping(v)) return Object.keys(v);
+  if (v !== null && typeof v === 'object' && Symbol.iterator in v) return Array.from(v as Iterable<unknown>);
+  throw new TemplateError(`'${pyStr(v)}' object is not iterable`);
+}
+
+export function typeDebug(v: unknown): string {
+  if (isUndefined(v)) return 'AnsibleUndefined';
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  return 'dict';
+}
+
+function pyRound(v: number, precision: number, method: string): number {
+  const f = 10 ** precision;
+  const x = v * f;
+  if (method === 'ceil') return Math.ceil(x) / f;
+  if (method === 'floor') return Math.floor(x) / f;
+  // Python rounds half to even
+  const r = Math.round(x);
+  const half = Math.abs(x % 1) === 0.5;
+  return (half && r % 2 !== 0 ? r - 1 : r) / f;
+}
+
+export const coreFilters: FilterTable = {
+  default: (v, a) => {
+    const dflt = param(a, 0, 'default_value', '');
+    if (isUndefined(v)) return dflt;
+    if (truthy(param(a, 1, 'boolean', false)) && !truthy(v)) return dflt;
+    return v;
+  },
+  mandatory: (v, a) => {
+    if (isUndefined(v)) {
+      const msg = param<unknown>(a, 0, 'msg', null);
+      throw new TemplateError(msg ? pyStr(msg) : `Mandatory variable '${v.name}'  not defined.`);
+    }
+    return v;
+  },
+  bool: (v) => toBool(v),
+  int: (v, a) => toInt(v, Number(param(a, 0, 'default', 0)), Number(param(a, 1, 'base', 10))),
+  float: (v, a) => toFloat(v, Number(param(a, 0, 'default', 0))),
+  // Ansible keeps the result of `string` as text even when it looks like a list
+  string: (v) => nativeText(pyStr(v)),
+  length: (v) => pyLen(v),
+  list: (v) => toList(v),
+  dict: (v) => Object.fromEntries(toList(v).map((p) => toList(p).map((x, i) => (i === 0 ? pyStr(x) : x)))),
+  abs: (v) => Math.abs(Number(v)),
+  round: (v, a) => pyRound(Number(v), Number(param(a, 0, 'precision', 0)), String(param(a, 1, 'method', 'common'))),
+  type_debug: (v) => typeDebug(v),
+  ternary: (v, a) => {
+    const none = param<unknown>(a, 2, 'none_val', null);
+    if ((v === null || v === undefined) && none !== null) return none;
+    return truthy(v) ? param(a, 0, 'true_val') : param(a, 1, 'false_val');
+  },
+  random: (v, a) => {
+    if (typeof v === 'number') {
+      const start = Number(param(a, 0, 'start', 0));
+      const step = Number(param(a, 1, 'step', 1));
+      const n = Math.ceil((v - start) / step);
+      return start + Math.floor(Math.random() * n) * step;
+    }
+    const l = toList(v);
+    return l[Math.floor(Math.random() * l.length)];
+  },
+};
+coreFilters.d = coreFilters.default as NonNullable<FilterTable['d']>;
+coreFilters.count = coreFilters.length as NonNullable<FilterTable['count']>;

@@ -1,0 +1,300 @@
+// Compiling Jinja2 text with nunjucks' parser and code generator, adjusted to
+// behave like Jinja2 under Ansible. Everything that changes nunjucks lives in
+// this file; nothing is patched globally (the subclasses are used only here),
+// so other nunjucks users in the process are unaffected. Changes and why:
+//  - conditions (`if`, `not`, `and`, `or`, inline if) use Python truthiness
+//    ([] and {} are false) and `and`/`or` return an operand like Python;
+//  - `==`, `<`, `+`, `*`, `%`, `/`, `//`, `~`, `in` follow Python semantics;
+//  - True/False/None literals, tuples `(a, b)`, dict keys that are expressions,
+//    slices `x[1:3]`, and `.attr` vs `[item]` lookups as Jinja2 does them;
+//  - every `{{ }}` goes through runtime.emit so the templar can see the native
+//    value of a lone expression (Ansible's type preservation).
+import { compiler, lexer, nodes, parser, type AnyClass, type AnyNode } from './nunjucks-internals.js';
+
+const Parser: AnyClass = parser.Parser;
+const Compiler: AnyClass = compiler.Compiler;
+
+function noneLiteral(tok: { lineno: number; colno: number }): AnyNode {
+  return new nodes.Literal(tok.lineno, tok.colno, null);
+}
+
+function special(name: string, tok: { lineno: number; colno: number }, args: AnyNode[]): AnyNode {
+  return new nodes.FunCall(
+    tok.lineno,
+    tok.colno,
+    new nodes.Symbol(tok.lineno, tok.colno, name),
+    new nodes.NodeList(tok.lineno, tok.colno, args),
+  );
+}
+
+const TEST_ARG_START = new Set([
+  lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE,
+  lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY,
+]);
+const NOT_TEST_ARG = new Set(['else', 'or', 'and', 'is', 'if', 'in', 'not']);
+
+class JinjaParser extends Parser {
+  // `x is name`, `x is name(args)`, and Jinja's one-argument form `x is divisibleby 3`
+  parseIs(): AnyNode {
+    let node = this.parseCompare();
+    if (this.skipSymbol('is')) {
+      const not = this.skipSymbol('not');
+      const tok = this.nextToken();
+      let name = tok.type === lexer.TOKEN_NONE ? 'none' : String(tok.value);
+      while (this.skipValue(lexer.TOKEN_OPERATOR, '.')) name += `.${String(this.nextToken().value)}`;
+      const next = this.peekToken();
+      let right: AnyNode = new nodes.Symbol(tok.lineno, tok.colno, name);
+      if (next && next.type === lexer.TOKEN_LEFT_PAREN) {
+        right = new nodes.FunCall(tok.lineno, tok.colno, right, this.parseSignature());
+      } else if (next && TEST_ARG_START.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_TEST_ARG.has(next.value))) {
+        const arg = this.parsePrimary();
+        right = new nodes.FunCall(tok.lineno, tok.colno, right, new nodes.NodeList(tok.lineno, tok.colno, [arg]));
+      }
+      node = new nodes.Is(node.lineno, node.colno, node, right);
+      if (not) node = new nodes.Not(node.lineno, node.colno, node);
+    }
+    return node;
+  }
+
+  // dict keys may be any expression ({item.key: 1, 'k' ~ n: 2})
+  parseAggregate(): AnyNode {
+    const tok = this.peekToken();
+    if (!tok || tok.type !== lexer.TOKEN_LEFT_CURLY) return super.parseAggregate();
+    this.nextToken();
+    const node = new nodes.Dict(tok.lineno, tok.colno);
+    for (;;) {
+      if (this.skip(lexer.TOKEN_RIGHT_CURLY)) break;
+      if (node.children.length > 0 && !this.skip(lexer.TOKEN_COMMA)) {
+        this.fail('expected comma between dict items', tok.lineno, tok.colno);
+      }
+      if (this.skip(lexer.TOKEN_RIGHT_CURLY)) break;
+      const key = this.parseExpression();
+      if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected colon after dict key', tok.lineno, tok.colno);
+      const value = this.parseExpression();
+      node.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
+    }
+    return node;
+  }
+
+  parsePostfix(node: AnyNode): AnyNode {
+    let tok = this.peekToken();
+    while (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        this.nextToken();
+        const part = (): AnyNode => {
+          const t = this.peekToken();
+          return t.type === lexer.TOKEN_COLON || t.type === lexer.TOKEN_RIGHT_BRACKET
+            ? noneLiteral(t)
+            : this.parseExpression();
+        };
+        const start = part();
+        if (this.skip(lexer.TOKEN_COLON)) {
+          const stop = part();
+          const step = this.skip(lexer.TOKEN_COLON) ? part() : noneLiteral(tok);
+          node = special('__tsplay_slice__', tok, [node, start, stop, step]);
+        } else {
+          const lookup = new nodes.LookupVal(tok.lineno, tok.colno, node, start);
+          lookup.dot = false;
+          node = lookup;
+        }
+        if (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) this.fail('expected ]', tok.lineno, tok.colno);
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const val = this.nextToken();
+        if (val.type !== lexer.TOKEN_SYMBOL && val.type !== lexer.TOKEN_INT) {
+          this.fail(`expected name as lookup value, got ${String(val.value)}`, val.lineno, val.colno);
+        }
+        const key = val.type === lexer.TOKEN_INT ? Number(val.value) : val.value;
+        const lookup = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, key));
+        lookup.dot = true;
+        node = lookup;
+      } else {
+        break;
+      }
+      tok = this.peekToken();
+    }
+    return node;
+  }
+}
+
+const PY_LITERALS: Record<string, string> = { True: 'true', False: 'false', None: 'null' };
+const BINARY: Record<string, string> = {
+  Add: 'pyAdd', Sub: 'pySub', Mul: 'pyMul', Div: 'pyDiv', FloorDiv: 'pyFloorDiv', Mod: 'pyMod', Pow: 'pyPow', Concat: 'pyConcat',
+};
+
+class JinjaCompiler extends Compiler {
+  truth(node: AnyNode): AnyNode {
+    return special('__tsplay_truthy__', node, [node]);
+  }
+
+  compileSymbol(node: AnyNode, frame: AnyNode): void {
+    const lit = PY_LITERALS[node.value as string];
+    if (lit !== undefined && !frame.lookup(node.value)) this._emit(lit);
+    else super.compileSymbol(node, frame);
+  }
+
+  compileFunCall(node: AnyNode, frame: AnyNode): void {
+    const name = node.name instanceof nodes.Symbol ? (node.name.value as string) : '';
+    if (name === '__tsplay_truthy__' || name === '__tsplay_slice__') {
+      this._emit(name === '__tsplay_truthy__' ? 'runtime.truthy(' : 'runtime.pySlice(');
+      node.args.children.forEach((c: AnyNode, i: number) => {
+        if (i) this._emit(', ');
+        this.compile(c, frame);
+      });
+      this._emit(')');
+      return;
+    }
+    super.compileFunCall(node, frame);
+  }
+
+  compileLookupVal(node: AnyNode, frame: AnyNode): void {
+    this._emit('runtime.memberLookup((');
+    this._compileExpression(node.target, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    this._emit(node.dot ? ', true)' : ', false)');
+  }
+
+  compileOr(node: AnyNode, frame: AnyNode): void {
+    this.lazyBinary('pyOr', node, frame);
+  }
+
+  compileAnd(node: AnyNode, frame: AnyNode): void {
+    this.lazyBinary('pyAnd', node, frame);
+  }
+
+  lazyBinary(fn: string, node: AnyNode, frame: AnyNode): void {
+    this._emit(`runtime.${fn}(`);
+    this.compile(node.left, frame);
+    this._emit(', () => (');
+    this.compile(node.right, frame);
+    this._emit('))');
+  }
+
+  compileNot(node: AnyNode, frame: AnyNode): void {
+    this._emit('!runtime.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  compileNeg(node: AnyNode, frame: AnyNode): void {
+    this._emit('runtime.pyNeg(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  compileInlineIf(node: AnyNode, frame: AnyNode): void {
+    this._emit('(runtime.truthy(');
+    this.compile(node.cond, frame);
+    this._emit(') ? (');
+    this.compile(node.body, frame);
+    this._emit(') : (');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit(`runtime.noElse(${String(node.lineno + 1)})`);
+    this._emit('))');
+  }
+
+  compileIf(node: AnyNode, frame: AnyNode, async: boolean): void {
+    if (!node.__pyTruth) {
+      node.cond = this.truth(node.cond);
+      node.__pyTruth = true;
+    }
+    super.compileIf(node, frame, async);
+  }
+
+  compileCompare(node: AnyNode, frame: AnyNode): void {
+    this._emit('runtime.compareChain(');
+    this.compile(node.expr, frame);
+    this._emit(', [');
+    node.ops.forEach((op: AnyNode) => {
+      this._emit(`${JSON.stringify(op.type)}, `);
+      this.compile(op.expr, frame);
+      this._emit(', ');
+    });
+    this._emit('])');
+  }
+
+  compileGroup(node: AnyNode, frame: AnyNode): void {
+    // (a, b) is a tuple in Jinja; nunjucks would emit JS's comma operator
+    if (node.children.length > 1) this._compileAggregate(node, frame, 'runtime.tuple([', '])');
+    else this._compileAggregate(node, frame, '(', ')');
+  }
+
+  compileIs(node: AnyNode, frame: AnyNode): void {
+    const right = node.right;
+    const name = right instanceof nodes.FunCall ? right.name.value : right.value;
+    this._emit(`env.getTest(${JSON.stringify(String(name))}).call(context, `);
+    this.compile(node.left, frame);
+    if (right instanceof nodes.FunCall && right.args.children.length) this._compileAggregate(right.args, frame, ', ', '');
+    this._emit(') === true');
+  }
+
+  compileDict(node: AnyNode, frame: AnyNode): void {
+    if (node instanceof nodes.KeywordArgs) {
+      super.compileDict(node, frame);
+      return;
+    }
+    this._emit('runtime.makeDict([');
+    node.children.forEach((pair: AnyNode) => {
+      this.compile(pair.key, frame);
+      this._emit(', ');
+      this._compileExpression(pair.value, frame);
+      this._emit(', ');
+    });
+    this._emit('])');
+  }
+
+  compileOutput(node: AnyNode, frame: AnyNode): void {
+    for (const child of node.children as AnyNode[]) {
+      if (child instanceof nodes.TemplateData) {
+        if (child.value) {
+          this._emit(`${this.buffer as string} += runtime.emitData(`);
+          this.compileLiteral(child, frame);
+          this._emitLine(');');
+        }
+      } else {
+        this._emit(`${this.buffer as string} += runtime.emit(`);
+        this.compile(child, frame);
+        this._emitLine(');');
+      }
+    }
+  }
+}
+for (const [type, fn] of Object.entries(BINARY)) {
+  (JinjaCompiler.prototype as Record<string, unknown>)[`compile${type}`] = function (
+    this: AnyNode,
+    node: AnyNode,
+    frame: AnyNode,
+  ): void {
+    this._emit(`runtime.${fn}(`);
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+}
+
+export interface CompiledTemplate {
+  root: (env: unknown, context: unknown, frame: unknown, runtime: unknown, cb: (err: unknown, res?: string) => void) => void;
+  [block: string]: unknown;
+}
+
+const LEX_OPTS = { trimBlocks: true, lstripBlocks: false, autoescape: false };
+
+/** Compile Jinja text (already preprocessed) to nunjucks' root render function. */
+export function compileTemplate(src: string, name: string): CompiledTemplate {
+  try {
+    const p = new (JinjaParser as AnyClass)(lexer.lex(src, LEX_OPTS));
+    const ast = p.parseAsRoot();
+    const c = new (JinjaCompiler as AnyClass)(name, false);
+    c.compile(ast);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function(c.getCode())() as CompiledTemplate;
+  } catch (err) {
+    let msg = err instanceof Error ? err.message : String(err);
+    msg = msg.replace(/^\([^)]*\)\s*(\[[^\]]*\])?\s*/, '').trim();
+    throw new Error(msg);
+  }
+}

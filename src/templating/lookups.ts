@@ -1,0 +1,97 @@
+// lookup()/query()/q(): file, template, env, vars, items/list, dict, pipe.
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { splitArgs, type Args } from './args.js';
+import { TemplateError } from './errors.js';
+import { truthy } from './python-ops.js';
+import { pyStr } from './python-repr.js';
+import type { RenderContext } from './runtime.js';
+import { defined, isUndefined } from './undefined.js';
+
+export interface LookupHost {
+  renderText(text: string, vars: Record<string, unknown>, options?: { searchPaths?: string[] }): string;
+}
+
+type Lookup = (terms: unknown[], a: Args, ctx: RenderContext) => unknown[];
+
+/** Find `term` as Ansible's find_file_in_search_path does: <dir>/<subdir>/<term>, then <dir>/<term>. */
+export function findInSearchPath(term: string, subdir: string, searchPaths: string[]): string | undefined {
+  if (isAbsolute(term)) return existsSync(term) ? term : undefined;
+  for (const dir of searchPaths) {
+    for (const candidate of [join(dir, subdir, term), join(dir, term)]) {
+      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    }
+  }
+  if (searchPaths.length === 0 && existsSync(term)) return term;
+  return undefined;
+}
+
+function readTerm(term: unknown, subdir: string, ctx: RenderContext): { path: string; text: string } {
+  const name = pyStr(term);
+  const path = findInSearchPath(name, subdir, ctx.extra.searchPaths);
+  if (!path) throw new TemplateError(`could not locate file in lookup: ${name}`);
+  return { path, text: readFileSync(path, 'utf8') };
+}
+
+const lookups: Record<string, Lookup> = {
+  file: (terms, a, ctx) =>
+    terms.map((t) => {
+      let text = readTerm(t, 'files', ctx).text;
+      if (truthy(a.kw.lstrip ?? false)) text = text.replace(/^\s+/, '');
+      if (truthy(a.kw.rstrip ?? true)) text = text.replace(/\s+$/, '');
+      return text;
+    }),
+  template: (terms, _a, ctx) =>
+    terms.map((t) => {
+      const { path, text } = readTerm(t, 'templates', ctx);
+      const host = ctx.extra.templar as LookupHost;
+      return host.renderText(text, ctx.vars, { searchPaths: [dirname(path), ...ctx.extra.searchPaths] });
+    }),
+  env: (terms, a) => terms.map((t) => process.env[pyStr(t)] ?? (a.kw.default === undefined ? '' : a.kw.default)),
+  vars: (terms, a, ctx) =>
+    terms.map((t) => {
+      const name = pyStr(t);
+      const v = ctx.lookup(name);
+      if (v === undefined || isUndefined(v)) {
+        if ('default' in a.kw) return a.kw.default;
+        throw new TemplateError(`No variable found with this name: ${name}`);
+      }
+      return v;
+    }),
+  items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])),
+  list: (terms) => terms,
+  dict: (terms) =>
+    terms.flatMap((t) => Object.entries(t as Record<string, unknown>).map(([key, value]) => ({ key, value }))),
+  pipe: (terms) => terms.map((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).replace(/\s+$/, '')),
+};
+
+function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
+  const a = splitArgs(args.map(defined));
+  const [name, ...terms] = a.pos;
+  const plugin = lookups[pyStr(name)];
+  if (!plugin) throw new TemplateError(`lookup plugin (${pyStr(name)}) not found`);
+  const errors = pyStr(a.kw.errors ?? 'strict');
+  let result: unknown[];
+  try {
+    result = plugin(terms, a, ctx);
+  } catch (err) {
+    if (errors === 'ignore' || errors === 'warn') return wantlist ? [] : null;
+    throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${pyStr(name)}'. Error was a ${err instanceof TemplateError ? "<class 'ansible.errors.AnsibleError'>" : 'Error'}, original message: ${(err as Error).message}`);
+  }
+  if (wantlist || truthy(a.kw.wantlist ?? false)) return result;
+  if (result.every((x) => typeof x === 'string')) return result.join(',');
+  return result.length === 1 ? result[0] : result;
+}
+
+export const lookupGlobals = {
+  lookup(this: RenderContext, ...args: unknown[]): unknown {
+    return run(this, args, false);
+  },
+  query(this: RenderContext, ...args: unknown[]): unknown {
+    return run(this, args, true);
+  },
+  q(this: RenderContext, ...args: unknown[]): unknown {
+    return run(this, args, true);
+  },
+};

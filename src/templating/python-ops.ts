@@ -1,0 +1,239 @@
+// Python semantics for the operators Jinja2 templates use: truthiness,
+// equality, ordering, `in`, `+ * % //` on strings and lists, `~` concatenation.
+import { TemplateError } from './errors.js';
+import { pyRepr, pyStr } from './python-repr.js';
+import { defined, isUndefined } from './undefined.js';
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUndefined(v);
+}
+
+/** Python truthiness: [] {} '' 0 None False are false. Undefined raises (StrictUndefined). */
+export function truthy(v: unknown): boolean {
+  if (isUndefined(v)) v.fail();
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'string') return v.length > 0;
+  if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
+  if (typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return Boolean(v);
+}
+
+/** Python ==: deep for lists and dicts, no '1' == 1 coercion, True == 1. */
+export function pyEquals(a: unknown, b: unknown): boolean {
+  defined(a);
+  defined(b);
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (typeof a === 'boolean') a = a ? 1 : 0;
+  if (typeof b === 'boolean') b = b ? 1 : 0;
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  }
+  if (isMapping(a) && isMapping(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && pyEquals(a[k], b[k]));
+  }
+  return false;
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  return 'dict';
+}
+
+/** Python ordering (<): numbers with numbers, strings with strings, lists lexicographically. */
+export function pyCompare(a: unknown, b: unknown): number {
+  defined(a);
+  defined(b);
+  const na = typeof a === 'boolean' ? Number(a) : a;
+  const nb = typeof b === 'boolean' ? Number(b) : b;
+  if (typeof na === 'number' && typeof nb === 'number') return na < nb ? -1 : na > nb ? 1 : 0;
+  if (typeof na === 'string' && typeof nb === 'string') {
+    // code point order like Python
+    const ca = Array.from(na);
+    const cb = Array.from(nb);
+    for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+      const x = ca[i]?.codePointAt(0) ?? 0;
+      const y = cb[i]?.codePointAt(0) ?? 0;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return ca.length - cb.length === 0 ? 0 : ca.length < cb.length ? -1 : 1;
+  }
+  if (Array.isArray(na) && Array.isArray(nb)) {
+    for (let i = 0; i < Math.min(na.length, nb.length); i++) {
+      if (!pyEquals(na[i], nb[i])) return pyCompare(na[i], nb[i]);
+    }
+    return na.length === nb.length ? 0 : na.length < nb.length ? -1 : 1;
+  }
+  throw new TemplateError(
+    `'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`,
+  );
+}
+
+export function compareOp(op: string, a: unknown, b: unknown): boolean {
+  switch (op) {
+    case '==':
+      return pyEquals(a, b);
+    case '!=':
+      return !pyEquals(a, b);
+    case '<':
+      return pyCompare(a, b) < 0;
+    case '<=':
+      return pyCompare(a, b) <= 0;
+    case '>':
+      return pyCompare(a, b) > 0;
+    case '>=':
+      return pyCompare(a, b) >= 0;
+    case '===':
+      return a === b;
+    case '!==':
+      return a !== b;
+  }
+  throw new TemplateError(`unknown comparison ${op}`);
+}
+
+/** `x in y`. */
+export function pyIn(item: unknown, container: unknown): boolean {
+  defined(item);
+  defined(container);
+  if (typeof container === 'string') {
+    if (typeof item !== 'string') {
+      throw new TemplateError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    }
+    return container.includes(item);
+  }
+  if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
+  if (isMapping(container)) return typeof item === 'string' ? item in container : Object.hasOwn(container, pyStr(item));
+  throw new TemplateError(`argument of type '${typeName(container)}' is not iterable`);
+}
+
+function num(v: unknown, op: string, other: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return Number(v);
+  throw new TemplateError(
+    `unsupported operand type(s) for ${op}: '${typeName(v)}' and '${typeName(other)}'`,
+  );
+}
+
+export function pyAdd(a: unknown, b: unknown): unknown {
+  defined(a);
+  defined(b);
+  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (typeof a === 'string' || typeof b === 'string') {
+    if (typeof a === 'string') throw new TemplateError(`can only concatenate str (not "${typeName(b)}") to str`);
+    throw new TemplateError(`unsupported operand type(s) for +: '${typeName(a)}' and 'str'`);
+  }
+  return num(a, '+', b) + num(b, '+', a);
+}
+
+export function pySub(a: unknown, b: unknown): number {
+  return num(defined(a), '-', b) - num(defined(b), '-', a);
+}
+
+export function pyMul(a: unknown, b: unknown): unknown {
+  defined(a);
+  defined(b);
+  if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b));
+  if (typeof b === 'string' && typeof a === 'number') return b.repeat(Math.max(0, a));
+  if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
+  return num(a, '*', b) * num(b, '*', a);
+}
+
+export function pyDiv(a: unknown, b: unknown): number {
+  const d = num(defined(b), '/', a);
+  if (d === 0) throw new TemplateError('division by zero');
+  return num(defined(a), '/', b) / d;
+}
+
+export function pyFloorDiv(a: unknown, b: unknown): number {
+  const d = num(defined(b), '//', a);
+  if (d === 0) throw new TemplateError('integer division or modulo by zero');
+  return Math.floor(num(defined(a), '//', b) / d);
+}
+
+export function pyPow(a: unknown, b: unknown): number {
+  return num(defined(a), '**', b) ** num(defined(b), '**', a);
+}
+
+export function pyMod(a: unknown, b: unknown): unknown {
+  defined(a);
+  defined(b);
+  if (typeof a === 'string') return percentFormat(a, b);
+  const x = num(a, '%', b);
+  const y = num(b, '%', a);
+  if (y === 0) throw new TemplateError('integer division or modulo by zero');
+  return ((x % y) + y) % y;
+}
+
+/** Python's printf-style `'%s-%d' % (a, b)`. */
+export function percentFormat(fmt: string, args: unknown): string {
+  const list = Array.isArray(args) ? args : [args];
+  const named = isMapping(args) ? args : undefined;
+  let i = 0;
+  return fmt.replace(
+    /%(\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXgGoc%])/g,
+    (_m, _k, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      const v = key !== undefined && named ? named[key] : list[i++];
+      let s: string;
+      switch (conv) {
+        case 's':
+          s = pyStr(v);
+          break;
+        case 'r':
+          s = pyRepr(v);
+          break;
+        case 'd':
+        case 'i':
+          s = String(Math.trunc(Number(v)));
+          break;
+        case 'f':
+        case 'F':
+          s = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+          break;
+        case 'e':
+        case 'E':
+          s = Number(v).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
+          if (conv === 'E') s = s.toUpperCase();
+          break;
+        case 'x':
+          s = Math.trunc(Number(v)).toString(16);
+          break;
+        case 'X':
+          s = Math.trunc(Number(v)).toString(16).toUpperCase();
+          break;
+        case 'o':
+          s = Math.trunc(Number(v)).toString(8);
+          break;
+        case 'c':
+          s = typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v);
+          break;
+        default:
+          s = String(v);
+      }
+      if (conv === 's' && prec !== undefined) s = s.slice(0, Number(prec));
+      const w = width && width !== '*' ? Number(width) : 0;
+      if (s.length < w) {
+        if (flags.includes('-')) s = s.padEnd(w);
+        else if (flags.includes('0') && conv !== 's') s = s.startsWith('-') ? `-${s.slice(1).padStart(w - 1, '0')}` : s.padStart(w, '0');
+        else s = s.padStart(w);
+      }
+      if (flags.includes('+') && /[dif]/.test(conv) && Number(v) >= 0) s = `+${s}`;
+      return s;
+    },
+  );
+}
+
+/** `a ~ b`: Python str() of both. */
+export function pyConcat(a: unknown, b: unknown): string {
+  return pyStr(defined(a)) + pyStr(defined(b));
+}

@@ -1,0 +1,197 @@
+// The runtime the compiled templates call into (see jinja-compiler.ts): nunjucks'
+// own runtime with lookups, output and operators replaced by Jinja2/Python ones.
+// It is a private object passed to each render; nunjucks' module is not modified.
+import { TemplateError, UndefinedVariableError } from './errors.js';
+import { getAttr } from './methods.js';
+import {
+  compareOp, isMapping, pyAdd, pyConcat, pyDiv, pyFloorDiv, pyIn, pyMod, pyMul, pyPow, pySub, truthy,
+} from './python-ops.js';
+import { pyStr, tuple } from './python-repr.js';
+import { defined, isUndefined, undefinedVariable } from './undefined.js';
+import { baseRuntime } from './nunjucks-internals.js';
+
+/** What one render saw: how many output nodes, the last native value, texts that must stay text. */
+const SafeString = baseRuntime.SafeString as new (s: string) => object;
+
+/** What one render saw: how many output nodes, the last native value, texts that must stay text. */
+export class RenderState {
+  count = 0;
+  last: unknown = '';
+  /** Strings produced by filters whose result Ansible keeps as text (to_json...). */
+  readonly nativeTexts = new Set<string>();
+}
+
+let current: RenderState | undefined;
+
+export function withState<T>(state: RenderState, fn: () => T): T {
+  const prev = current;
+  current = state;
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
+}
+
+export function currentState(): RenderState | undefined {
+  return current;
+}
+
+/** Jinja2's finalize under Ansible: None prints as '', Undefined fails. */
+export function finalize(v: unknown): string {
+  if (isUndefined(v)) v.fail();
+  if (v === null || v === undefined) return '';
+  return pyStr(v);
+}
+
+function hasVar(vars: object, name: string): boolean {
+  if (!(name in vars)) return false;
+  return !(name in Object.prototype) || Object.hasOwn(vars, name);
+}
+
+/** The `context` compiled templates see: locals set at top level, then vars, then globals. */
+export class RenderContext {
+  readonly ctx: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  readonly exported: string[] = [];
+  readonly blocks: Record<string, unknown[]> = {};
+
+  constructor(
+    readonly env: unknown,
+    readonly vars: Record<string, unknown>,
+    readonly globals: Record<string, unknown>,
+    readonly extra: { templar: unknown; searchPaths: string[] },
+  ) {}
+
+  lookup(name: string): unknown {
+    if (name in this.ctx) return this.ctx[name];
+    if (hasVar(this.vars, name)) {
+      const v = this.vars[name];
+      if (v !== undefined) return v;
+    }
+    if (name in this.globals) return this.globals[name];
+    return undefined;
+  }
+
+  setVariable(name: string, val: unknown): void {
+    this.ctx[name] = val;
+  }
+
+  getVariables(): Record<string, unknown> {
+    return this.ctx;
+  }
+
+  addExport(name: string): void {
+    this.exported.push(name);
+  }
+
+  addBlock(name: string, block: unknown): this {
+    (this.blocks[name] ??= []).push(block);
+    return this;
+  }
+
+  getBlock(name: string): unknown {
+    const b = this.blocks[name]?.[0];
+    if (!b) throw new TemplateError(`unknown block "${name}"`);
+    return b;
+  }
+}
+
+function pySlice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  defined(obj);
+  const seq: unknown[] | string = typeof obj === 'string' ? Array.from(obj).join('') : (obj as unknown[]);
+  if (typeof seq !== 'string' && !Array.isArray(seq)) throw new TemplateError(`'${pyStr(obj)}' is not subscriptable`);
+  const len = seq.length;
+  const st = step === null || step === undefined ? 1 : Number(step);
+  if (st === 0) throw new TemplateError('slice step cannot be zero');
+  const norm = (v: unknown, dflt: number, lo: number, hi: number): number => {
+    if (v === null || v === undefined) return dflt;
+    let n = Number(v);
+    if (n < 0) n += len;
+    return Math.min(Math.max(n, lo), hi);
+  };
+  const out: unknown[] = [];
+  const chars = typeof seq === 'string' ? Array.from(seq) : seq;
+  if (st > 0) {
+    const a = norm(start, 0, 0, len);
+    const b = norm(stop, len, 0, len);
+    for (let i = a; i < b; i += st) out.push(chars[i]);
+  } else {
+    const a = norm(start, len - 1, -1, len - 1);
+    const b = norm(stop, -1, -1, len - 1);
+    for (let i = a; i > b; i += st) out.push(chars[i]);
+  }
+  return typeof seq === 'string' ? out.join('') : out;
+}
+
+function makeDict(flat: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < flat.length; i += 2) out[pyStr(defined(flat[i]))] = flat[i + 1];
+  return out;
+}
+
+function fromIterator(v: unknown): unknown {
+  defined(v);
+  if (typeof v === 'string') return Array.from(v);
+  if (Array.isArray(v) || v === null || v === undefined) return v;
+  if (typeof v === 'object' && Symbol.iterator in v) return Array.from(v as Iterable<unknown>);
+  if (isMapping(v)) return Object.keys(v);
+  throw new TemplateError(`'${typeof v}' object is not iterable`);
+}
+
+export const runtime: Record<string, unknown> = {
+  ...baseRuntime,
+  truthy,
+  pySlice,
+  makeDict,
+  tuple,
+  fromIterator,
+  pyAdd, pySub, pyMul, pyDiv, pyFloorDiv, pyMod, pyPow, pyConcat,
+  pyNeg: (v: unknown) => -(defined(v) as number),
+  pyAnd: (a: unknown, b: () => unknown) => (truthy(a) ? b() : a),
+  pyOr: (a: unknown, b: () => unknown) => (truthy(a) ? a : b()),
+  inOperator: pyIn,
+  // Ansible prints '' for `'a' if false` (no else): treat as an empty string.
+  noElse: () => '',
+  compareChain(first: unknown, ops: unknown[]): boolean {
+    let left = first;
+    for (let i = 0; i < ops.length; i += 2) {
+      const right = ops[i + 1];
+      if (!compareOp(ops[i] as string, left, right)) return false;
+      left = right;
+    }
+    return true;
+  },
+  memberLookup: (obj: unknown, key: unknown, dot: boolean) => getAttr(obj, key, dot),
+  contextOrFrameLookup(context: RenderContext, frame: { lookup(n: string): unknown }, name: string): unknown {
+    const v = frame.lookup(name);
+    if (v !== undefined) return v;
+    const c = context.lookup(name);
+    return c === undefined ? undefinedVariable(name) : c;
+  },
+  callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
+    if (isUndefined(fn)) fn.fail();
+    if (typeof fn !== 'function') throw new TemplateError(`'${name}' is not callable`);
+    const r = (fn as (...a: unknown[]) => unknown).apply(context, args);
+    // macros return nunjucks SafeString objects
+    return r instanceof SafeString ? String(r) : r;
+  },
+  emit(v: unknown): string {
+    const s = finalize(v);
+    if (current) {
+      current.count++;
+      current.last = v;
+    }
+    return s;
+  },
+  emitData(s: string): string {
+    if (current) {
+      current.count++;
+      current.last = s;
+    }
+    return s;
+  },
+  handleError(err: unknown, lineno: number, colno: number): unknown {
+    if (err instanceof UndefinedVariableError || err instanceof TemplateError) return err;
+    return (baseRuntime.handleError as (e: unknown, l: number, c: number) => unknown)(err, lineno, colno);
+  },
+};

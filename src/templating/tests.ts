@@ -1,0 +1,131 @@
+// Jinja2 and Ansible tests: `x is defined`, `r is failed`, `v is version('2', '>=')`...
+import { existsSync } from 'node:fs';
+import { param, type Args } from './args.js';
+import { TemplateError } from './errors.js';
+import { isMapping, pyCompare, pyEquals, pyIn, truthy } from './python-ops.js';
+import { pyStr } from './python-repr.js';
+import { pyRegex } from './regex.js';
+import type { TestFn } from './registry.js';
+import { isUndefined } from './undefined.js';
+import { toBool } from './filters-core.js';
+
+function regexTest(v: unknown, a: Args, type: 'match' | 'search' | 'fullmatch'): boolean {
+  const pattern = pyStr(param(a, 0, 'pattern', ''));
+  const re = pyRegex(pattern, { ignorecase: truthy(param(a, 1, 'ignorecase', false)), multiline: truthy(param(a, 2, 'multiline', false)) });
+  const s = pyStr(v);
+  if (type === 'search') return re.test(s);
+  const anchored = new RegExp(`^(?:${re.source})${type === 'fullmatch' ? '$' : ''}`, re.flags.replace('m', ''));
+  return anchored.test(s);
+}
+
+function resultDict(v: unknown, test: string): Record<string, unknown> {
+  if (!isMapping(v)) throw new TemplateError(`The '${test}' test expects a dictionary`);
+  return v;
+}
+
+function versionParts(s: string): (number | string)[] {
+  return s.split(/[.\-+_]/).flatMap((p) => p.match(/\d+|[^\d]+/g) ?? []).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = versionParts(a);
+  const y = versionParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    if (p === q) continue;
+    if (typeof p === 'number' && typeof q === 'number') return p < q ? -1 : 1;
+    if (typeof p === 'number') return 1;
+    if (typeof q === 'number') return -1;
+    return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+function versionTest(v: unknown, a: Args): boolean {
+  const other = pyStr(param(a, 0, 'version'));
+  const op = pyStr(param(a, 1, 'operator', 'eq'));
+  const c = compareVersions(pyStr(v), other);
+  const ops: Record<string, boolean> = {
+    '==': c === 0, '=': c === 0, eq: c === 0, '!=': c !== 0, '<>': c !== 0, ne: c !== 0,
+    '<': c < 0, lt: c < 0, '<=': c <= 0, le: c <= 0, '>': c > 0, gt: c > 0, '>=': c >= 0, ge: c >= 0,
+  };
+  const r = ops[op];
+  if (r === undefined) throw new TemplateError(`Invalid operator type (${op})`);
+  return r;
+}
+
+const isSeq = (v: unknown): boolean => typeof v === 'string' || Array.isArray(v) || isMapping(v);
+
+export const tests: Record<string, TestFn> = {
+  defined: (v) => !isUndefined(v),
+  undefined: (v) => isUndefined(v),
+  none: (v) => v === null,
+  equalto: (v, a) => pyEquals(v, param(a, 0, 'other')),
+  ne: (v, a) => !pyEquals(v, param(a, 0, 'other')),
+  lt: (v, a) => pyCompare(v, param(a, 0, 'other')) < 0,
+  le: (v, a) => pyCompare(v, param(a, 0, 'other')) <= 0,
+  gt: (v, a) => pyCompare(v, param(a, 0, 'other')) > 0,
+  ge: (v, a) => pyCompare(v, param(a, 0, 'other')) >= 0,
+  sameas: (v, a) => v === param(a, 0, 'other'),
+  match: (v, a) => regexTest(v, a, 'match'),
+  search: (v, a) => regexTest(v, a, 'search'),
+  regex: (v, a) => {
+    const type = pyStr(param(a, 3, 'match_type', 'search'));
+    return regexTest(v, a, type === 'match' ? 'match' : type === 'fullmatch' ? 'fullmatch' : 'search');
+  },
+  in: (v, a) => pyIn(v, param(a, 0, 'seq')),
+  contains: (v, a) => pyIn(param(a, 0, 'value'), v),
+  failed: (v) => truthy(resultDict(v, 'failed').failed ?? false),
+  succeeded: (v) => !truthy(resultDict(v, 'succeeded').failed ?? false),
+  changed: (v) => truthy(resultDict(v, 'changed').changed ?? false),
+  skipped: (v) => truthy(resultDict(v, 'skipped').skipped ?? false),
+  finished: (v) => truthy(resultDict(v, 'finished').finished ?? true),
+  started: (v) => truthy(resultDict(v, 'started').started ?? false),
+  unreachable: (v) => truthy(resultDict(v, 'unreachable').unreachable ?? false),
+  reachable: (v) => !truthy(resultDict(v, 'reachable').unreachable ?? false),
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' || typeof v === 'boolean',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  mapping: (v) => isMapping(v),
+  sequence: isSeq,
+  iterable: isSeq,
+  boolean: (v) => typeof v === 'boolean',
+  callable: (v) => typeof v === 'function',
+  lower: (v) => pyStr(v) === pyStr(v).toLowerCase(),
+  upper: (v) => pyStr(v) === pyStr(v).toUpperCase(),
+  truthy: (v, a) => truthy(truthy(param(a, 0, 'convert_bool', false)) ? toBool(v) : v),
+  falsy: (v, a) => !truthy(truthy(param(a, 0, 'convert_bool', false)) ? toBool(v) : v),
+  even: (v) => Number(v) % 2 === 0,
+  odd: (v) => Math.abs(Number(v) % 2) === 1,
+  divisibleby: (v, a) => Number(v) % Number(param(a, 0, 'num')) === 0,
+  version: versionTest,
+  version_compare: versionTest,
+  subset: (v, a) => {
+    const b = param<unknown[]>(a, 0, 'b') ?? [];
+    return (v as unknown[]).every((x) => b.some((y) => pyEquals(x, y)));
+  },
+  superset: (v, a) => {
+    const b = param<unknown[]>(a, 0, 'b') ?? [];
+    return b.every((x) => (v as unknown[]).some((y) => pyEquals(x, y)));
+  },
+  abs: (v) => pyStr(v).startsWith('/'),
+  exists: (v) => existsSync(pyStr(v).replace(/^~(?=$|\/)/, process.env.HOME ?? '~')),
+};
+tests['=='] = tests.equalto as TestFn;
+tests.eq = tests.equalto as TestFn;
+tests['!='] = tests.ne as TestFn;
+tests['<'] = tests.lt as TestFn;
+tests['<='] = tests.le as TestFn;
+tests['>'] = tests.gt as TestFn;
+tests['>='] = tests.ge as TestFn;
+tests.lessthan = tests.lt as TestFn;
+tests.greaterthan = tests.gt as TestFn;
+tests.success = tests.succeeded as TestFn;
+tests.failure = tests.failed as TestFn;
+tests.change = tests.changed as TestFn;
+tests.skip = tests.skipped as TestFn;
+tests.is_abs = tests.abs as TestFn;

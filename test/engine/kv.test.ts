@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { parseKeyValue } from '../../src/playbook/kv.js';
+
+describe('k=v argument strings', () => {
+  it('splits options and strips quotes', () => {
+    expect(parseKeyValue('path=/tmp/x state=touch mode="0644"')).toEqual({ path: '/tmp/x', state: 'touch', mode: '0644' });
+    expect(parseKeyValue('msg="hello world"')).toEqual({ msg: 'hello world' });
+  });
+
+  it('keeps Jinja expressions whole', () => {
+    expect(parseKeyValue('msg={{ a | join(" ") }} x=1')).toEqual({ msg: '{{ a | join(" ") }}', x: '1' });
+  });
+
+  it('keeps free-form text for command/shell, lifting only their own keys', () => {
+    const args = parseKeyValue('echo a=b | tee x creates=/tmp/y', ['creates', 'chdir']);
+    expect(args).toEqual({ creates: '/tmp/y', _raw_params: 'echo a=b | tee x' });
+  });
+});
