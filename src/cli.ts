@@ -12,6 +12,9 @@ import { TextReporter } from './output/text.js';
 import { runPlaybooks } from './executor/playbook-runner.js';
 import type { RunOptions } from './executor/context.js';
 import { listing } from './listing.js';
+import { promptSecret } from './prompt.js';
+import { hostKeyCheckingFromEnv } from './connection/factory.js';
+import type { HostKeyChecking } from './connection/ssh.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
@@ -37,6 +40,11 @@ interface RunFlags {
   syntaxCheck?: boolean;
   startAtTask?: string;
   output: string;
+  privateKey?: string;
+  askPass?: boolean;
+  askBecomePass?: boolean;
+  timeout: string;
+  hostKeyChecking?: string;
 }
 
 function splitTags(values: string[]): string[] {
@@ -46,6 +54,8 @@ function splitTags(values: string[]): string[] {
 async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<number> {
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new OptionsError(`invalid --forks value: ${flags.forks}`);
+  const timeout = Number(flags.timeout);
+  if (!(timeout > 0)) throw new OptionsError(`invalid --timeout value: ${flags.timeout}`);
   const options: RunOptions = {
     check: Boolean(flags.check),
     diff: Boolean(flags.diff),
@@ -61,6 +71,15 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
     become: Boolean(flags.become),
     becomeUser: flags.becomeUser,
     becomeMethod: flags.becomeMethod,
+    becomePassword: flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined,
+    connectionSettings: {
+      connection: flags.connection,
+      user: flags.user,
+      privateKey: flags.privateKey,
+      password: flags.askPass ? await promptSecret('SSH password: ') : undefined,
+      timeoutSeconds: timeout,
+      hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? hostKeyCheckingFromEnv(process.env) ?? 'strict',
+    },
   };
   // Everything is loaded and checked before any host is touched.
   const inventory = loadInventory(flags.inventory, { cwd: process.cwd() });
@@ -110,6 +129,13 @@ export function buildProgram(): Command {
     .option('--list-tags', 'list the tags in the playbooks')
     .option('--syntax-check', 'check the playbooks, run nothing')
     .option('--start-at-task <name>', 'start at the task with this name')
+    .option('--private-key <file>', 'SSH private key file')
+    .option('-k, --ask-pass', 'ask for the SSH password')
+    .option('-K, --ask-become-pass', 'ask for the become password')
+    .option('-T, --timeout <seconds>', 'SSH connect timeout', '10')
+    .addOption(
+      new Option('--host-key-checking <mode>', 'verify host keys against known_hosts').choices(['strict', 'accept-new', 'off']),
+    )
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (files: string[], flags: RunFlags) => {
       process.exitCode = await runCommand(files, flags);

@@ -1,6 +1,7 @@
 // State shared by one run: options from the command line, the inventory,
 // each host's facts and connection, and the reporter.
 import type { Connection } from '../connection/connection.js';
+import type { ConnectionSettings } from '../connection/factory.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Reporter } from '../output/events.js';
 import type { Templar } from '../templating/templar.js';
@@ -22,6 +23,7 @@ export interface RunOptions {
   becomeUser?: string;
   becomeMethod?: string;
   becomePassword?: string;
+  connectionSettings: ConnectionSettings;
 }
 
 /** What the engine knows of one host across the whole run. */

@@ -2,8 +2,8 @@
 // left out of later plays, one connection per host for the whole run, the
 // recap at the end, and Ansible's exit code.
 import { randomBytes } from 'node:crypto';
-import { LocalConnection } from '../connection/local.js';
-import { UnreachableError, type Connection } from '../connection/connection.js';
+import type { Connection } from '../connection/connection.js';
+import { openConnection } from '../connection/factory.js';
 import { ExitCode } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Reporter } from '../output/events.js';
@@ -15,12 +15,9 @@ import { RunStats } from './stats.js';
 
 export type ConnectionFactory = (host: string, vars: Record<string, unknown>, options: RunOptions) => Promise<Connection>;
 
-/** Local connections only until the SSH transport lands. */
-export const defaultConnectionFactory: ConnectionFactory = async (host, vars, options) => {
-  const kind = String(options.connection ?? vars.ansible_connection ?? 'ssh');
-  if (kind === 'local') return new LocalConnection(host);
-  throw new UnreachableError(`the '${kind}' connection is not available in this version of tsplay (use -c local)`);
-};
+/** Connection variables are templated like any other before they are used. */
+export const defaultConnectionFactory: ConnectionFactory = (host, vars, options) =>
+  openConnection(host, vars, options.connectionSettings);
 
 export async function runPlaybooks(
   playbooks: Playbook[],
@@ -41,7 +38,8 @@ export async function runPlaybooks(
     connect(host) {
       let c = connections.get(host);
       if (!c) {
-        c = connectionFactory(host, inventory.hostVars(host), options);
+        const vars = run.templar.view({ ...inventory.hostVars(host), ...options.extraVars, inventory_hostname: host });
+        c = connectionFactory(host, vars, options);
         connections.set(host, c);
       }
       return c;

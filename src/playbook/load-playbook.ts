@@ -11,9 +11,9 @@ import { loadItems, newId, type LoadScope } from './load-tasks.js';
 import { RoleLoader, roleRequest } from './roles.js';
 import type { Block, Item, Play, Playbook, SerialSpec } from './types.js';
 
-export function loadPlaybook(file: string, seen: string[] = []): Playbook {
+export function loadPlaybook(file: string, seen: string[] = [], from?: SourceLocation): Playbook {
   const path = resolve(file);
-  const data = loadYamlFile(path);
+  const data = loadYamlFile(path, from);
   const top: SourceLocation = { file: path, line: 1, col: 1 };
   if (data === null) return { file: path, plays: [] };
   if (!Array.isArray(data)) fail('A playbook must be a list of plays', locationOf(data) ?? top);
@@ -26,7 +26,7 @@ export function loadPlaybook(file: string, seen: string[] = []): Playbook {
       if (typeof imported !== 'string') fail("'import_playbook' needs a file name", loc);
       const target = isAbsolute(imported) ? imported : resolve(dirname(path), imported);
       if (seen.includes(target)) fail(`import_playbook loop: ${target}`, loc);
-      plays.push(...loadPlaybook(target, [...seen, path]).plays);
+      plays.push(...loadPlaybook(target, [...seen, path], keyLocation(entry, 'import_playbook', loc)).plays);
       return;
     }
     plays.push(loadPlay(entry, loc, dirname(path)));

@@ -10,7 +10,6 @@ import { pyStr, tuple } from './python-repr.js';
 import { defined, isUndefined, undefinedVariable } from './undefined.js';
 import { baseRuntime } from './nunjucks-internals.js';
 
-/** What one render saw: how many output nodes, the last native value, texts that must stay text. */
 const SafeString = baseRuntime.SafeString as new (s: string) => object;
 
 /** What one render saw: how many output nodes, the last native value, texts that must stay text. */

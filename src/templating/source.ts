@@ -1,4 +1,5 @@
-// Rewriting string literals inside template code so nunjucks' lexer yields the
+// Source fixes before nunjucks sees a template: drop the newline after a
+// comment (trim_blocks), keep nested `}}` from ending a tag, and rewrite string literals inside template code so nunjucks' lexer yields the
 // same text Jinja2 does under Ansible:
 //  - Jinja2 decodes literals like Python ('\d' stays backslash-d, '\x41' is A);
 //    nunjucks drops the backslash of unknown escapes and knows no \x or \u.
@@ -46,7 +47,7 @@ function encodeForNunjucks(value: string, quote: string): string {
 
 /** Rewrite literals in `text`; `escapeBackslashes` mimics Ansible's templar for {{ }}. */
 export function prepareSource(text: string, escapeBackslashes: boolean): string {
-  if (!text.includes('\\') && !/\}\s*\}\s*\}/.test(text)) return text;
+  if (!text.includes('\\') && !text.includes('}}') && !text.includes('#}')) return text;
   let out = '';
   let i = 0;
   const n = text.length;
@@ -57,6 +58,9 @@ export function prepareSource(text: string, escapeBackslashes: boolean): string 
       const stop = end < 0 ? n : end + 2;
       out += text.slice(i, stop);
       i = stop;
+      // trim_blocks also eats the newline after a comment; nunjucks does not
+      if (text[i] === '\n') i++;
+      else if (text.startsWith('\r\n', i)) i += 2;
       continue;
     }
     const raw = /^\{%-?\s*raw\s*-?%\}/.exec(text.slice(i, i + 20));
