@@ -138,7 +138,8 @@ export async function planWrite(
     if (!inside) throw new ModuleFailure('can not use content with a dir as dest');
     dest = inside;
     target = insideState!;
-  } else if (!parentState.exists) {
+  } else if (!parentState.exists && !ctx.check) {
+    // In check mode an earlier task may be about to create the directory: predict the write, as Ansible does.
     throw new ModuleFailure(`Destination directory ${posix.dirname(destBase)} does not exist`);
   }
   if (target.type === 'directory') throw new ModuleFailure(`Destination ${dest} is a directory`);
