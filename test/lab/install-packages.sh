@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the test lab (test/lab/lab.ts) needs to boot real hosts on this
+# machine: systemd-nspawn, systemd and D-Bus inside the hosts, the OpenSSH
+# server and client, iproute2, sudo (for become tests), util-linux (nsenter,
+# mount) and procps (pgrep, for the lab's own checks).
+# Idempotent and quiet: installs only what is missing, prints apt's output only
+# when it fails. Waits for the dpkg lock if another apt is running.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(systemd systemd-container dbus openssh-server openssh-client iproute2 sudo util-linux procps)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-packages.sh: must run as root to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! {
+  apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+      "${missing[@]}"
+} >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "install-packages.sh: installing ${missing[*]} failed" >&2
+  exit 1
+fi
