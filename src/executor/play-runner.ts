@@ -2,12 +2,10 @@
 // facts, walk each host through pre_tasks, roles and tasks, post_tasks (with
 // handlers flushed after each), and report every result.
 import PQueue from 'p-queue';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { gatherFacts } from '../facts.js';
 import { loadYamlFile } from '../yaml-source.js';
-import { loadItems, resolveTasksFile, type LoadScope } from '../playbook/load-tasks.js';
-import { RoleLoader } from '../playbook/roles.js';
 import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
 import { ParseError } from '../errors.js';
 import { UnreachableError } from '../connection/connection.js';
@@ -19,6 +17,9 @@ import { TaskRunner, type TaskOutcome } from './task-runner.js';
 import { VarsBuilder } from './vars.js';
 import { loopItems } from './loops.js';
 import { batches } from './serial.js';
+import { IncludeLoader } from './include-loader.js';
+import { OutcomeReporter } from './outcome-reporter.js';
+import { handlersFor } from './handlers.js';
 
 /** `pos` is the step's place in the play's task tree; linear runs the lowest first. */
 type Step = { pos: number[] } & (
@@ -57,7 +58,8 @@ export class PlayRunner {
   private batch: string[] = [];
   private allHosts: string[] = [];
   private started: boolean;
-  private readonly includeCache = new Map<string, Item[]>();
+  private readonly includes: IncludeLoader;
+  private readonly outcomes: OutcomeReporter;
 
   constructor(
     private readonly run: RunContext,
@@ -91,6 +93,16 @@ export class PlayRunner {
     };
     this.tasks = new TaskRunner({ run, vars: this.vars, playbookDir: play.playbookDir, playScope: this.playScope });
     this.queue = new PQueue({ concurrency: Math.max(1, run.options.forks) });
+    this.includes = new IncludeLoader(play);
+    this.outcomes = new OutcomeReporter(run);
+  }
+
+  private report(host: string, o: TaskOutcome, rescuable: boolean): void {
+    if (this.outcomes.report(host, o, rescuable) === 'unreachable') this.hosts.get(host)!.ended = true;
+  }
+
+  private count(host: string, o: TaskOutcome, rescuable: boolean): void {
+    if (this.outcomes.count(host, o, rescuable) === 'unreachable') this.hosts.get(host)!.ended = true;
   }
 
   /** Hosts of the play, after --limit and earlier failures. */
@@ -441,7 +453,7 @@ export class PlayRunner {
           const itemView = templar.view(itemVars);
           const target = String(templar.render(inc.target, itemView));
           const params = templar.render(inc.params, itemView) as Record<string, unknown>;
-          const loaded = inc.what === 'tasks' ? this.loadIncludedTasks(target, inc) : this.loadIncludedRole(target, inc);
+          const loaded = inc.what === 'tasks' ? this.includes.tasks(target, inc) : this.includes.role(target, inc);
           const scopeParams = inc.loop ? { ...params, [loopVar]: item } : params;
           runs.push({
             items: loaded.items,
@@ -467,40 +479,11 @@ export class PlayRunner {
     return out;
   }
 
-  private loadIncludedTasks(target: string, inc: DynamicInclude): { items: Item[]; file: string; role?: undefined } {
-    const file = resolveTasksFile(target, { fileDir: inc.origin.fileDir, playbookDir: this.play.playbookDir, role: inc.origin.role });
-    if (!file) throw new Error(`Could not find or access '${target}' on the Ansible Controller.`);
-    const key = `${file}\0${inc.id}`;
-    let items = this.includeCache.get(key);
-    if (!items) {
-      const roles = new RoleLoader(this.play.playbookDir);
-      const scope: LoadScope = { fileDir: dirname(file), playbookDir: this.play.playbookDir, role: inc.origin.role, isHandler: false, roles };
-      items = loadItems(loadYamlFile(file, inc.origin.location), scope, { file, line: 1, col: 1 });
-      this.includeCache.set(key, items);
-    }
-    return { items, file };
-  }
-
-  private loadIncludedRole(target: string, inc: DynamicInclude) {
-    const key = `role\0${target}\0${inc.tasksFrom ?? ''}\0${inc.id}`;
-    const roles = new RoleLoader(this.play.playbookDir);
-    const role = roles.load({ name: target, params: {}, at: inc.origin.location });
-    let items = this.includeCache.get(key);
-    if (!items) {
-      items = roles.itemsOf(role, inc.tasksFrom, inc.origin.location);
-      this.includeCache.set(key, items);
-      for (const hnd of roles.handlers) if (!this.play.handlers.includes(hnd)) this.play.handlers.push(hnd);
-    }
-    return { items, file: role.dir, role };
-  }
-
   private notify(host: string, task: Task, outcome: TaskOutcome): void {
     if (task.notify.length === 0 || outcome.result.changed !== true || outcome.status === 'failed') return;
     const h = this.hosts.get(host)!;
     for (const name of task.notify) {
-      const matches = this.play.handlers.filter(
-        (hd) => hd.name === name || hd.listen.includes(name) || (hd.origin.role && `${hd.origin.role.name} : ${hd.name}` === name),
-      );
+      const matches = handlersFor(this.play.handlers, name);
       if (matches.length === 0) {
         this.run.reporter.emit({ kind: 'warning', message: `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list` });
       }
@@ -527,51 +510,5 @@ export class PlayRunner {
       }
       if (!ran) return;
     }
-  }
-
-  /** Count a host's outcome in the recap, as Ansible counts it. */
-  private count(host: string, o: TaskOutcome, rescuable: boolean): void {
-    const stats = this.run.stats;
-    switch (o.status) {
-      case 'failed':
-        if (o.ignored) {
-          stats.add(host, 'ok');
-          stats.add(host, 'ignored');
-        } else if (rescuable) stats.add(host, 'rescued');
-        else stats.add(host, 'failed');
-        break;
-      case 'unreachable':
-        stats.add(host, 'unreachable');
-        hostState(this.run, host).unreachable = true;
-        this.hosts.get(host)!.ended = true;
-        break;
-      case 'skipped':
-        stats.add(host, 'skipped');
-        break;
-      default:
-        stats.add(host, 'ok');
-        if (o.result.changed === true) stats.add(host, 'changed');
-    }
-  }
-
-  private report(host: string, o: TaskOutcome, rescuable: boolean): void {
-    this.count(host, o, rescuable);
-    const verbose = this.run.options.verbosity > 0;
-    if (o.items) {
-      for (const it of o.items) {
-        this.run.reporter.emit({
-          kind: 'host_result', host, delegatedTo: o.delegatedTo, status: it.status === 'ok' && it.result.changed ? 'changed' : it.status,
-          ignored: false, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog,
-        });
-      }
-      if (o.status === 'failed' || o.status === 'skipped') {
-        if (o.status === 'skipped' && o.items.length > 0) return;
-        this.run.reporter.emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result: o.status === 'failed' ? { changed: o.result.changed, msg: o.result.msg } : o.result, diff: [], verbose, noLog: o.noLog });
-      }
-      return;
-    }
-    this.run.reporter.emit({
-      kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog,
-    });
   }
 }

@@ -1,0 +1,52 @@
+// Counting each task outcome in the recap (as Ansible counts it) and reporting
+// it as events: one per host, or one per loop item.
+import { hostState, type RunContext } from './context.js';
+import type { TaskOutcome } from './task-runner.js';
+
+export class OutcomeReporter {
+  constructor(private readonly run: RunContext) {}
+
+  /** Count one outcome; says when the host turned out unreachable. */
+  count(host: string, o: TaskOutcome, rescuable: boolean): 'unreachable' | undefined {
+    const stats = this.run.stats;
+    switch (o.status) {
+      case 'failed':
+        if (o.ignored) {
+          stats.add(host, 'ok');
+          stats.add(host, 'ignored');
+        } else if (rescuable) stats.add(host, 'rescued');
+        else stats.add(host, 'failed');
+        return undefined;
+      case 'unreachable':
+        stats.add(host, 'unreachable');
+        hostState(this.run, host).unreachable = true;
+        return 'unreachable';
+      case 'skipped':
+        stats.add(host, 'skipped');
+        return undefined;
+      default:
+        stats.add(host, 'ok');
+        if (o.result.changed === true) stats.add(host, 'changed');
+        return undefined;
+    }
+  }
+
+  report(host: string, o: TaskOutcome, rescuable: boolean): 'unreachable' | undefined {
+    const counted = this.count(host, o, rescuable);
+    const verbose = this.run.options.verbosity > 0;
+    const emit = this.run.reporter.emit.bind(this.run.reporter);
+    if (!o.items) {
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog });
+      return counted;
+    }
+    for (const it of o.items) {
+      const status = it.status === 'ok' && it.result.changed ? 'changed' : it.status;
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored: false, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog });
+    }
+    if (o.status === 'failed' || (o.status === 'skipped' && o.items.length === 0)) {
+      const result = o.status === 'failed' ? { changed: o.result.changed, msg: o.result.msg } : o.result;
+      emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result, diff: [], verbose, noLog: o.noLog });
+    }
+    return counted;
+  }
+}
