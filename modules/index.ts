@@ -1,14 +1,17 @@
 // The module registry: every module tsplay ships, by name.
 import type { Module } from '../src/module-types.js';
 import assert from './assert.js';
+import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
 import includeVars from './include_vars.js';
+import lineinfile from './lineinfile.js';
 import meta from './meta.js';
 import raw from './raw.js';
+import replace from './replace.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
@@ -16,7 +19,8 @@ import stat from './stat.js';
 import template from './template.js';
 
 const ALL: Module<any, any>[] = [
-  assert, command, copy, debug, fail, file, includeVars, meta, raw, setFact, shell, slurp, stat, template,
+  assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, shell,
+  slurp, stat, template,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));

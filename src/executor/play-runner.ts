@@ -57,7 +57,9 @@ export class PlayRunner {
   private varsFiles: Record<string, unknown> = {};
   private batch: string[] = [];
   private allHosts: string[] = [];
-  private started: boolean;
+  /** Hosts that have reached --start-at-task (all of them when it is not given). */
+  private readonly started = new Set<string>();
+  private readonly startAll: boolean;
   private readonly includes: IncludeLoader;
   private readonly outcomes: OutcomeReporter;
 
@@ -66,7 +68,7 @@ export class PlayRunner {
     private readonly play: Play,
     private readonly startState: { startAtTaskFound: boolean },
   ) {
-    this.started = !run.options.startAtTask || startState.startAtTaskFound;
+    this.startAll = !run.options.startAtTask || startState.startAtTaskFound;
     this.vars = new VarsBuilder(run, {
       play,
       varsFiles: {},
@@ -261,9 +263,9 @@ export class PlayRunner {
         }
         continue;
       }
-      if (!this.started) {
+      if (!this.startAll && !this.started.has(host)) {
         if (item.name !== this.run.options.startAtTask) continue;
-        this.started = true;
+        this.started.add(host);
         this.startState.startAtTaskFound = true;
       }
       const res = await scheduler.step(host, { kind: 'task', task: item, chain, rescuable, pos: here });

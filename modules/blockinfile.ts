@@ -1,0 +1,86 @@
+// blockinfile: keep a block of lines between marker lines in a file, Ansible
+// 2.14's way. The plan reads the file in one probe and computes the new content
+// on the controller (src/line-edits/blockinfile-edit.ts); apply writes it.
+import { ModuleFailure, type Module, type ModuleResult } from '../src/module-types.js';
+import { hasChanges } from '../src/file-attributes.js';
+import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
+import { blockInFile, DEFAULT_MARKER, type BlockOptions } from '../src/line-edits/blockinfile-edit.js';
+import {
+  applyEdit,
+  attributeSpec,
+  ATTRS_MSG,
+  createdAttrDiff,
+  COMMON_OPTIONS,
+  editDiffs,
+  PATH_ALIASES,
+  probeTarget,
+  withAttributes,
+  type EditArgs,
+  type EditState,
+} from '../src/line-edits/file-edit.js';
+
+interface BlockInFileArgs extends EditArgs, BlockOptions {
+  create: boolean;
+}
+
+interface BlockPlanState extends EditState {
+  result: ModuleResult;
+}
+
+const blockinfile: Module<BlockInFileArgs, BlockPlanState> = {
+  name: 'blockinfile',
+  supportsCheckMode: true,
+  schema: {
+    type: 'object',
+    properties: {
+      ...COMMON_OPTIONS,
+      state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
+      marker: { type: 'string', default: DEFAULT_MARKER },
+      block: { type: 'string', default: '' },
+      insertafter: { type: 'string' },
+      insertbefore: { type: 'string' },
+      create: { type: 'boolean', default: false },
+      marker_begin: { type: 'string', default: 'BEGIN' },
+      marker_end: { type: 'string', default: 'END' },
+    },
+    required: ['path'],
+  },
+  optionAliases: { ...PATH_ALIASES, content: 'block' },
+
+  async plan(ctx) {
+    const { args } = ctx;
+    if (args.insertafter !== undefined && args.insertbefore !== undefined) {
+      throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
+    }
+    const spec = attributeSpec(args);
+    const target = await probeTarget(ctx.conn, args.path);
+    const st = target.state;
+    if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+    if (!st.exists && !args.create) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+    if (!st.exists && args.state === 'absent') {
+      return { changed: false, result: { msg: `File ${args.path} not present` } };
+    }
+    const before = st.content ?? Buffer.alloc(0);
+    const edit = blockInFile(st.exists ? bytesToStr(before) : undefined, args);
+    const data = strToBytes(edit.text);
+    const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
+    const result: ModuleResult = { msg };
+    const diff = ctx.diff
+      ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
+      : undefined;
+    const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
+    return { changed, result, diff, state };
+  },
+
+  async apply(ctx, plan) {
+    const s = plan.state!;
+    const { backupFile, newFileAttrs } = await applyEdit(ctx, s, attributeSpec(ctx.args));
+    const result = { ...s.result };
+    if (backupFile) result.backup_file = backupFile;
+    if (!hasChanges(newFileAttrs)) return { result };
+    result.msg = `${String(result.msg)} and ${ATTRS_MSG}`;
+    return { result, diff: [...(plan.diff ?? []), ...createdAttrDiff(ctx, newFileAttrs)] };
+  },
+};
+
+export default blockinfile;

@@ -1,0 +1,86 @@
+// replace: substitute every match of a (Python-style) regex in a file, like
+// Ansible 2.14's module. The plan reads the file in one probe and computes the
+// new text on the controller (src/line-edits/replace-edit.ts); apply writes it.
+import { ModuleFailure, type Module, type ModuleResult } from '../src/module-types.js';
+import { replaceInText, type ReplaceOptions } from '../src/line-edits/replace-edit.js';
+import {
+  applyEdit,
+  attributeSpec,
+  COMMON_OPTIONS,
+  PATH_ALIASES,
+  probeTarget,
+  withAttributes,
+  type EditArgs,
+  type EditState,
+} from '../src/line-edits/file-edit.js';
+
+interface ReplaceArgs extends EditArgs, ReplaceOptions {
+  encoding: string;
+}
+
+interface ReplacePlanState extends EditState {
+  result: ModuleResult;
+}
+
+/** Decode/encode with the `encoding` option (Node's TextDecoder names; writing only utf-8, latin-1, ascii, utf-16le). */
+function codec(encoding: string): { decode(b: Buffer): string; encode(s: string): Buffer } {
+  const name = encoding.toLowerCase().replace(/_/g, '-');
+  const node: Record<string, BufferEncoding> = {
+    'utf-8': 'utf8', utf8: 'utf8', 'latin-1': 'latin1', latin1: 'latin1', 'iso-8859-1': 'latin1',
+    ascii: 'latin1', 'us-ascii': 'latin1', 'utf-16le': 'utf16le', 'utf-16-le': 'utf16le',
+  };
+  const enc = node[name];
+  if (!enc) throw new ModuleFailure(`unsupported encoding: ${encoding}`);
+  return { decode: (b) => b.toString(enc), encode: (s) => Buffer.from(s, enc) };
+}
+
+const replace: Module<ReplaceArgs, ReplacePlanState> = {
+  name: 'replace',
+  supportsCheckMode: true,
+  schema: {
+    type: 'object',
+    properties: {
+      ...COMMON_OPTIONS,
+      regexp: { type: 'string' },
+      replace: { type: 'string', default: '' },
+      after: { type: 'string' },
+      before: { type: 'string' },
+      encoding: { type: 'string', default: 'utf-8' },
+    },
+    required: ['path', 'regexp'],
+  },
+  optionAliases: PATH_ALIASES,
+
+  async plan(ctx) {
+    const { args } = ctx;
+    const spec = attributeSpec(args);
+    const { encode, decode } = codec(args.encoding);
+    const target = await probeTarget(ctx.conn, args.path);
+    const st = target.state;
+    if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+    if (!st.exists) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+    const before = st.content ?? Buffer.alloc(0);
+    const text = decode(before);
+    const edit = replaceInText(text, args);
+    // A before/after pattern that does not match ends the task: no attributes either.
+    if (!edit.changed && edit.msg) return { changed: false, result: { rc: 0, msg: edit.msg } };
+    const data = edit.changed ? encode(edit.text) : before;
+    const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
+    const result: ModuleResult = { rc: 0, msg };
+    const diff = ctx.diff && edit.changed
+      ? [{ before: text, after: edit.text, before_header: args.path, after_header: args.path }]
+      : undefined;
+    const state = { realPath: target.realPath, existed: true, data, writeContent: edit.changed, attrs, result };
+    return { changed, result, diff, state };
+  },
+
+  async apply(ctx, plan) {
+    const s = plan.state!;
+    const { backupFile } = await applyEdit(ctx, s, attributeSpec(ctx.args));
+    const result = { ...s.result };
+    if (backupFile) result.backup_file = backupFile;
+    return { result };
+  },
+};
+
+export default replace;

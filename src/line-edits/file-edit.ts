@@ -1,0 +1,181 @@
+// What lineinfile, blockinfile and replace share around their pure edits:
+// reading the file (one probe with content; a symlink is followed to the file
+// it names, which is what gets rewritten, as Ansible does), mode/owner/group
+// compared with the probe, the diff, and the write: validate, backup, atomic
+// rename, attributes.
+import { posix } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Connection } from '../connection/connection.js';
+import { ModuleFailure, type FileDiff, type ModuleContext } from '../module-types.js';
+import { probePath, writeFileAtomic, type RemoteFileState } from '../remote-files.js';
+import {
+  addAttributeDiff,
+  attributeChanges,
+  attributeCommands,
+  chmodArgument,
+  dictDiff,
+  hasChanges,
+  validateMode,
+  type AttributeChanges,
+  type AttributeSpec,
+  type ModeInput,
+} from '../file-attributes.js';
+import { quote, quoteArgv, sh, splitArgs } from '../shell.js';
+
+/** Options every editing module takes besides its own. */
+export interface EditArgs {
+  path: string;
+  backup?: boolean;
+  validate?: string;
+  mode?: ModeInput;
+  owner?: string;
+  group?: string;
+}
+
+/** Schema entries for the common options. */
+export const COMMON_OPTIONS: Record<string, Record<string, unknown>> = {
+  path: { type: 'string' },
+  backup: { type: 'boolean', default: false },
+  validate: { type: 'string' },
+  mode: { type: ['string', 'integer'] },
+  owner: { type: 'string' },
+  group: { type: 'string' },
+  attributes: { type: 'string' },
+  seuser: { type: 'string' },
+  serole: { type: 'string' },
+  setype: { type: 'string' },
+  selevel: { type: 'string' },
+  unsafe_writes: { type: 'boolean', default: false },
+};
+
+export const PATH_ALIASES = { dest: 'path', destfile: 'path', name: 'path' };
+
+export const ATTRS_MSG = 'ownership, perms or SE linux context changed';
+
+/** The file to edit: the probe of what `path` names, and where to write. */
+export interface Target {
+  path: string;
+  /** `path` with symlinks resolved (the file actually rewritten). */
+  realPath: string;
+  state: RemoteFileState;
+}
+
+/** One round trip for a plain path; a symlink costs two more (resolve, probe its target). */
+export async function probeTarget(conn: Connection, path: string): Promise<Target> {
+  const st = await probePath(conn, path, { content: true });
+  if (st.type !== 'link') return { path, realPath: path, state: st };
+  const res = await conn.exec(sh`readlink -f -- ${path}`);
+  const realPath = res.stdout.trim() || path;
+  return { path, realPath, state: await probePath(conn, realPath, { content: true }) };
+}
+
+export function attributeSpec(args: EditArgs): AttributeSpec {
+  if (args.mode !== undefined) validateMode(args.mode);
+  return { mode: args.mode, owner: args.owner, group: args.group };
+}
+
+/** Attribute changes on an existing file, folded into the message as Ansible words it. */
+export function withAttributes(
+  st: RemoteFileState,
+  spec: AttributeSpec,
+  changed: boolean,
+  msg: string,
+): { changed: boolean; msg: string; attrs: AttributeChanges } {
+  const attrs = st.exists ? attributeChanges(st, spec, false) : {};
+  if (!hasChanges(attrs)) return { changed, msg, attrs };
+  return { changed: true, msg: changed ? `${msg} and ${ATTRS_MSG}` : `${msg}${ATTRS_MSG}`, attrs };
+}
+
+/** Content diff (and an attribute diff when attributes change) with Ansible's headers. */
+export function editDiffs(
+  before: Buffer,
+  after: Buffer,
+  contentHeader: string,
+  attrs?: { header: string; changes: AttributeChanges },
+): FileDiff[] {
+  const diffs: FileDiff[] = [];
+  if (!before.equals(after)) {
+    diffs.push({
+      before: before.toString('utf8'),
+      after: after.toString('utf8'),
+      before_header: contentHeader,
+      after_header: contentHeader,
+    });
+  }
+  if (attrs && hasChanges(attrs.changes)) {
+    const b: Record<string, unknown> = {};
+    const a: Record<string, unknown> = {};
+    addAttributeDiff(b, a, attrs.changes);
+    diffs.push({ ...dictDiff(b, a), before_header: attrs.header, after_header: attrs.header });
+  }
+  return diffs;
+}
+
+/** The attribute diff of a file this run created (Ansible compares after creating it). */
+export function createdAttrDiff(ctx: ModuleContext<EditArgs>, changes: AttributeChanges): FileDiff[] {
+  if (!ctx.diff) return [];
+  return editDiffs(Buffer.alloc(0), Buffer.alloc(0), '', { header: `${ctx.args.path} (file attributes)`, changes });
+}
+
+/** What apply needs: the new bytes and what was found. */
+export interface EditState {
+  realPath: string;
+  existed: boolean;
+  data: Buffer;
+  writeContent: boolean;
+  attrs: AttributeChanges;
+}
+
+async function run(conn: Connection, command: string): Promise<void> {
+  const res = await conn.exec(command);
+  if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `command failed with exit ${res.rc}`, { rc: res.rc });
+}
+
+/** `validate` on the new content in a temporary file: Python's `validate % tmp`, split like shlex. */
+async function runValidate(conn: Connection, validate: string, dir: string, data: Buffer): Promise<void> {
+  if (!validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${validate}`);
+  const tmp = posix.join(dir, `.tsplay-validate.${randomBytes(6).toString('hex')}`);
+  const argv = splitArgs(validate.replace(/%[s%]/g, (m) => (m === '%s' ? tmp : '%')));
+  const script = [`t=${quote(tmp)}`, `trap 'rm -f "$t"' EXIT`, `(umask 077; cat > "$t") || exit 125`, quoteArgv(argv)];
+  const res = await conn.exec(script.join('\n'), { stdin: data });
+  if (res.rc !== 0) throw new ModuleFailure(`failed to validate: rc:${res.rc} error:${res.stderr}`);
+}
+
+export interface ApplyOutcome {
+  backupFile?: string;
+  /** Attributes changed on a file this run created (known only after writing it). */
+  newFileAttrs: AttributeChanges;
+}
+
+/** Make the planned edit: parent directory, validate, backup, atomic write, attributes. */
+export async function applyEdit(
+  ctx: ModuleContext<EditArgs>,
+  s: EditState,
+  spec: AttributeSpec,
+): Promise<ApplyOutcome> {
+  const { conn, args } = ctx;
+  const dir = posix.dirname(s.realPath);
+  let backupFile: string | undefined;
+  if (s.writeContent) {
+    if (!s.existed) await run(conn, sh`mkdir -p -- ${dir}`);
+    if (args.validate) await runValidate(conn, args.validate, dir, s.data);
+    const written = await writeFileAtomic(conn, s.realPath, s.data, {
+      mode: s.attrs.mode && spec.mode !== undefined ? chmodArgument(spec.mode) : undefined,
+      owner: s.attrs.owner ? spec.owner : undefined,
+      group: s.attrs.group ? spec.group : undefined,
+      backup: args.backup && s.existed,
+    }).catch((e: Error) => {
+      throw new ModuleFailure(e.message);
+    });
+    backupFile = written.backupFile;
+  } else if (hasChanges(s.attrs)) {
+    await run(conn, attributeCommands(s.realPath, spec, s.attrs).join(' && '));
+  }
+  let newFileAttrs: AttributeChanges = {};
+  if (!s.existed && (spec.mode !== undefined || spec.owner !== undefined || spec.group !== undefined)) {
+    const st = await probePath(conn, s.realPath);
+    newFileAttrs = attributeChanges(st, spec, false);
+    if (hasChanges(newFileAttrs)) await run(conn, attributeCommands(s.realPath, spec, newFileAttrs).join(' && '));
+  }
+  return { backupFile, newFileAttrs };
+}
