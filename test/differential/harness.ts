@@ -1,0 +1,267 @@
+// The differential harness: run ansible-playbook and tsplay on the same case and
+// capture what can be compared (recap counts, exit code, produced files, diff lines).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
+export const CLI = join(ROOT, 'bin', 'tsplay.js');
+export const CASES_DIR = join(fileURLToPath(import.meta.url), '..', 'cases');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+/** Runs a command, capturing stdout/stderr/exit code; kills it (and its group) after `timeoutMs`. */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, options.timeoutMs ?? 60_000);
+    const finish = (code: number) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr, timedOut, ms: Date.now() - started });
+    };
+    child.on('error', (e) => {
+      stderr += String(e);
+      finish(-1);
+    });
+    child.on('close', (code, signal) => finish(code ?? (signal ? -1 : 0)));
+  });
+}
+
+export interface Entry {
+  path: string;
+  type: 'file' | 'dir' | 'link' | 'other';
+  mode: string;
+  content?: string;
+}
+
+/**
+ * The tree under `dir`, sorted by path: type, permission bits (octal) and content
+ * (files: text; links: target), with `dir` itself replaced by `OUT` so two runs
+ * in different directories compare equal.
+ */
+export function snapshot(dir: string): Entry[] {
+  const out: Entry[] = [];
+  if (!existsSync(dir)) return out;
+  const norm = (s: string) => s.split(dir).join('OUT');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const st = lstatSync(p);
+      const rel = relative(dir, p);
+      const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+      if (st.isSymbolicLink()) {
+        out.push({ path: rel, type: 'link', mode: 'link', content: norm(readlinkSync(p)) });
+      } else if (st.isDirectory()) {
+        out.push({ path: rel, type: 'dir', mode });
+        walk(p);
+      } else if (st.isFile()) {
+        out.push({ path: rel, type: 'file', mode, content: norm(readFileSync(p, 'utf8')) });
+      } else {
+        out.push({ path: rel, type: 'other', mode });
+      }
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface RecapCounts {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+const RECAP_LINE =
+  /^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)\s*$/;
+
+/** The PLAY RECAP of a text-output run, by host. Empty when there is no recap. */
+export function parseRecap(stdout: string): Record<string, RecapCounts> {
+  const recap: Record<string, RecapCounts> = {};
+  const lines = stdout.split(/\r?\n/);
+  const start = lines.findIndex((l) => l.startsWith('PLAY RECAP'));
+  if (start < 0) return recap;
+  for (const line of lines.slice(start + 1)) {
+    const m = RECAP_LINE.exec(line);
+    if (!m) continue;
+    const [, host, ok, changed, unreachable, failed, skipped, rescued, ignored] = m;
+    recap[host!] = {
+      ok: Number(ok),
+      changed: Number(changed),
+      unreachable: Number(unreachable),
+      failed: Number(failed),
+      skipped: Number(skipped),
+      rescued: Number(rescued),
+      ignored: Number(ignored),
+    };
+  }
+  return recap;
+}
+
+/** The `+`/`-` lines of the unified diffs in a `--diff` run (not the `+++`/`---` headers), sorted and unique. */
+export function diffLines(stdout: string, outDir: string): string[] {
+  const set = new Set<string>();
+  for (const raw of stdout.split(/\r?\n/)) {
+    const line = raw.split(outDir).join('OUT').trimEnd();
+    if (line.startsWith('+++') || line.startsWith('---')) continue;
+    if (line.startsWith('+') || line.startsWith('-')) set.add(line);
+  }
+  return [...set].sort();
+}
+
+export interface CaseConfig {
+  /** Extra CLI arguments (both tools). */
+  args: string[];
+  /** Inventory passed to -i, relative to the case dir. */
+  inventory: string;
+  /** Also compare the +/- lines of a --check --diff run. */
+  compareDiff: boolean;
+  /** The --check run may legitimately write (e.g. `check_mode: false` tasks). */
+  checkMayWrite: boolean;
+  /** Playbook file in the case dir. */
+  playbook: string;
+}
+
+export interface Case {
+  name: string;
+  dir: string;
+  config: CaseConfig;
+}
+
+export function loadCases(root = CASES_DIR): Case[] {
+  return readdirSync(root)
+    .filter((n) => statSync(join(root, n)).isDirectory() && existsSync(join(root, n, 'playbook.yml')))
+    .sort()
+    .map((name) => {
+      const dir = join(root, name);
+      const cfgPath = join(dir, 'case.json');
+      const raw = existsSync(cfgPath) ? (JSON.parse(readFileSync(cfgPath, 'utf8')) as Partial<CaseConfig>) : {};
+      return {
+        name,
+        dir,
+        config: {
+          args: raw.args ?? [],
+          inventory: raw.inventory ?? 'localhost,',
+          compareDiff: raw.compareDiff ?? false,
+          checkMayWrite: raw.checkMayWrite ?? false,
+          playbook: raw.playbook ?? 'playbook.yml',
+        },
+      };
+    });
+}
+
+export function ansibleAvailable(): boolean {
+  const r = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** Environment that keeps ansible-playbook's output plain and reproducible. */
+export const ANSIBLE_ENV: Record<string, string> = {
+  ANSIBLE_NOCOLOR: '1',
+  ANSIBLE_FORCE_COLOR: '0',
+  ANSIBLE_STDOUT_CALLBACK: 'default',
+  ANSIBLE_RETRY_FILES_ENABLED: '0',
+  ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+  ANSIBLE_LOCALHOST_WARNING: '0',
+  ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
+  ANSIBLE_DEPRECATION_WARNINGS: '0',
+  ANSIBLE_HOST_KEY_CHECKING: '0',
+  ANSIBLE_CALLBACKS_ENABLED: '',
+  ANSIBLE_GATHERING: 'implicit',
+  PY_COLORS: '0',
+};
+
+export const TSPLAY_ENV: Record<string, string> = { NO_COLOR: '1', FORCE_COLOR: '0' };
+
+export type Tool = 'ansible' | 'tsplay';
+
+export interface RunSpec {
+  tool: Tool;
+  kase: Case;
+  out: string;
+  extra?: string[];
+  timeoutMs?: number;
+}
+
+/** One run of a case with either tool, `-i INV -c local -e out=OUT` plus the case's args. */
+export function runCase({ tool, kase, out, extra = [], timeoutMs = 90_000 }: RunSpec): Promise<RunResult> {
+  const common = [kase.config.playbook, '-i', kase.config.inventory, '-c', 'local', '-e', `out=${out}`, ...kase.config.args, ...extra];
+  if (tool === 'ansible') {
+    return runCommand('ansible-playbook', common, { cwd: kase.dir, env: ANSIBLE_ENV, timeoutMs });
+  }
+  return runCommand(process.execPath, [CLI, 'run', ...common], { cwd: kase.dir, env: TSPLAY_ENV, timeoutMs });
+}
+
+/** The newest modification time (ms) of the files under `dir` with one of `exts`. */
+export function newestMtime(dir: string, exts: string[]): number {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (exts.some((e) => name.endsWith(e))) newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+/** A tiny concurrency limiter. */
+export function limiter(concurrency: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const next = () => {
+    if (active >= concurrency) return;
+    const start = waiting.shift();
+    if (start) {
+      active++;
+      start();
+    }
+  };
+  return <T>(job: () => Promise<T>) =>
+    new Promise<T>((resolveJob, rejectJob) => {
+      waiting.push(() => {
+        job()
+          .then(resolveJob, rejectJob)
+          .finally(() => {
+            active--;
+            next();
+          });
+      });
+      next();
+    });
+}
