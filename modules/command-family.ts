@@ -1,7 +1,12 @@
 // What command and shell share: creates/removes decide in the plan whether the
 // command runs; the command itself can only run in apply.
 import { globMatches, runUserCommand } from '../src/command-run.js';
-import type { Applied, ModuleContext, Plan } from '../src/module-types.js';
+import { ModuleFailure, type Applied, type ModuleContext, type Plan } from '../src/module-types.js';
+import { sh } from '../src/shell.js';
+
+async function isDirectory(ctx: ModuleContext<CommandArgs>, dir: string): Promise<boolean> {
+  return (await ctx.conn.exec(sh`[ -d ${dir} ]`)).rc === 0;
+}
 
 export interface CommandArgs {
   _raw_params?: string;
@@ -43,6 +48,11 @@ export async function planCommand(
 ): Promise<Plan<CommandState>> {
   const { creates, removes, chdir } = ctx.args;
   const state = build();
+  if (chdir && !(await isDirectory(ctx, chdir))) {
+    throw new ModuleFailure(`Unable to change directory before execution: [Errno 2] No such file or directory: '${chdir}'`, {
+      cmd: state.shown, rc: null,
+    });
+  }
   const verb = ctx.check ? 'Would' : 'Did';
   if (creates && (await globMatches(ctx.conn, creates, chdir))) {
     return {
@@ -60,7 +70,11 @@ export async function planCommand(
   return {
     changed: true,
     state,
-    result: { cmd: state.shown, rc: 0, msg: 'Command would have run if not in check mode' },
+    // The shape Ansible registers for a command that check mode did not run.
+    result: {
+      cmd: state.shown, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [],
+      start: null, end: null, delta: null, msg: 'Command would have run if not in check mode',
+    },
     unpredictable: decidedByFiles ? undefined : 'Command would have run if not in check mode',
   };
 }

@@ -2,12 +2,11 @@
 // (remote_src) a file already on the host at dest.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { posix, join, basename } from 'node:path';
-import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
 import { probePaths, sha1, writeFileAtomic } from '../src/remote-files.js';
 import {
   applyWrite,
   attributeSpec,
-  contentDiff,
   findControllerFile,
   mkdirCommand,
   planWrite,
@@ -64,11 +63,11 @@ async function planTree(ctx: ModuleContext<CopyArgs>, srcDir: string): Promise<P
   const root = args.src!.endsWith('/') ? dest : posix.join(dest, basename(srcDir));
   const tree = walk(srcDir);
   const paths = [root, ...tree.dirs.map((d) => posix.join(root, d)), ...tree.files.map((f) => posix.join(root, f))];
-  const states = await probePaths(ctx.conn, paths, { follow: true, checksum: true, content: ctx.diff });
+  // Ansible shows no diff for a directory copy, so no content is read back.
+  const states = await probePaths(ctx.conn, paths, { follow: true, checksum: true });
   const byPath = new Map(states.map((s) => [s.path, s]));
   const dirs = [root, ...tree.dirs.map((d) => posix.join(root, d))].filter((p) => !byPath.get(p)!.exists);
   const files: TreeFile[] = [];
-  const diff: FileDiff[] = [];
   const attrCommands: string[] = [];
   for (const rel of tree.files) {
     const local = join(srcDir, rel);
@@ -77,15 +76,14 @@ async function planTree(ctx: ModuleContext<CopyArgs>, srcDir: string): Promise<P
     const spec = attributeSpec(args, statSync(local).mode & 0o7777);
     const write = !st.exists || (args.force !== false && st.checksum !== sha1(data));
     files.push({ rel, data, write });
-    if (write) diff.push(contentDiff(st, data, local));
-    else if (st.exists && args.force !== false) {
+    if (!write && st.exists && args.force !== false) {
       const changes = attributeChanges(st, spec, false);
       if (hasChanges(changes)) attrCommands.push(...attributeCommands(st.path, spec, changes));
     }
   }
   const changed = dirs.length > 0 || files.some((f) => f.write) || attrCommands.length > 0;
   const result = { dest: `${dest}/`, src: args.src!.endsWith('/') ? `${srcDir.replace(/\/+$/, '')}/` : srcDir };
-  return { changed, result, diff, state: { tree: { root, dirs, files, attrCommands } } };
+  return { changed, result, state: { tree: { root, dirs, files, attrCommands } } };
 }
 
 async function applyTree(ctx: ModuleContext<CopyArgs>, plan: Plan<CopyState>, tree: TreeState) {

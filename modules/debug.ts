@@ -16,6 +16,9 @@ const debug: Module<DebugArgs> = {
     properties: { msg: {}, var: { type: 'string' }, verbosity: { type: 'integer', default: 0 } },
   },
   async plan(ctx) {
+    if (ctx.args.verbosity > Number(ctx.vars.ansible_verbosity ?? 0)) {
+      return { changed: false, result: { skipped: true, skipped_reason: 'Verbosity threshold not met.' } };
+    }
     if (ctx.args.var !== undefined) {
       let value: unknown;
       try {

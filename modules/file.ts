@@ -101,6 +101,8 @@ interface Planned {
   base: ModuleResult;
   report?: string;
   st: RemoteStat;
+  /** Ansible shows no diff for some changes (touching a new file). */
+  noDiff?: boolean;
 }
 
 /** Record a change of state in the diff (only when it differs, as Ansible does). */
@@ -199,7 +201,8 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
         const attrs = attributeCommands('$d', spec, wantedOnNew(spec)).map((c) => c.replace(/'\$d'$/, '"$d"'));
         const make = ['mkdir -- "$d"', ...attrs].join(' && ');
         p.commands.push(`for d in ${components.map(quote).join(' ')}; do if [ ! -e "$d" ]; then ${make} || exit 1; fi; done`);
-        if (a.mode !== undefined) p.after.mode = wantedOnNew(spec).mode!.after;
+        // Ansible's check-mode diff of a new directory has no mode; the real run's has.
+        if (a.mode !== undefined && !ctx.check) p.after.mode = wantedOnNew(spec).mode!.after;
       } else if (now !== 'directory') {
         fail(`${path} already exists as a ${now}`, { path });
       } else {
@@ -215,6 +218,8 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
       p.base = { dest: path };
       stateDiff();
       if (prev === 'absent') {
+        // Ansible shows no diff for touching a new file in check mode.
+        p.noDiff = ctx.check;
         p.commands.push(quoteArgv(['touch', '--', path]));
         withAttrs(p, path, spec, st!, false);
       } else {
@@ -243,7 +248,7 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
   return {
     changed: p.changed,
     result,
-    diff: p.changed ? diff : undefined,
+    diff: p.changed && !p.noDiff ? diff : undefined,
     state: { commands: p.commands, report: p.report, base: p.base },
   };
 }

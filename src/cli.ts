@@ -12,7 +12,7 @@ import { TextReporter } from './output/text.js';
 import { runPlaybooks } from './executor/playbook-runner.js';
 import type { RunOptions } from './executor/context.js';
 import { listing } from './listing.js';
-import { promptSecret } from './prompt.js';
+import { PromptError, promptSecret } from './prompt.js';
 import { hostKeyCheckingFromEnv } from './connection/factory.js';
 import type { HostKeyChecking } from './connection/ssh.js';
 
@@ -47,6 +47,28 @@ interface RunFlags {
   hostKeyChecking?: string;
 }
 
+/** A prompt for a command-line flag (-k, -K): no answer is a bad option. */
+async function askFlag(question: string): Promise<string> {
+  try {
+    return await promptSecret(question);
+  } catch (e) {
+    throw e instanceof PromptError ? new OptionsError(e.message) : e;
+  }
+}
+
+/** Asks once per key file for its passphrase, however many hosts use it. */
+function passphrasePrompter(): (keyFile: string) => Promise<string> {
+  const asked = new Map<string, Promise<string>>();
+  return (keyFile) => {
+    let answer = asked.get(keyFile);
+    if (!answer) {
+      answer = promptSecret(`Enter passphrase for key '${keyFile}': `);
+      asked.set(keyFile, answer);
+    }
+    return answer;
+  };
+}
+
 function splitTags(values: string[]): string[] {
   return values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
 }
@@ -56,6 +78,9 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   if (!Number.isInteger(forks) || forks < 1) throw new OptionsError(`invalid --forks value: ${flags.forks}`);
   const timeout = Number(flags.timeout);
   if (!(timeout > 0)) throw new OptionsError(`invalid --timeout value: ${flags.timeout}`);
+  // Asked in ansible-playbook's order: the SSH password, then the become password.
+  const sshPassword = flags.askPass ? await askFlag('SSH password: ') : undefined;
+  const becomePassword = flags.askBecomePass ? await askFlag('BECOME password: ') : undefined;
   const options: RunOptions = {
     check: Boolean(flags.check),
     diff: Boolean(flags.diff),
@@ -71,12 +96,13 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
     become: Boolean(flags.become),
     becomeUser: flags.becomeUser,
     becomeMethod: flags.becomeMethod,
-    becomePassword: flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined,
+    becomePassword,
     connectionSettings: {
       connection: flags.connection,
       user: flags.user,
       privateKey: flags.privateKey,
-      password: flags.askPass ? await promptSecret('SSH password: ') : undefined,
+      password: sshPassword,
+      askPassphrase: passphrasePrompter(),
       timeoutSeconds: timeout,
       hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? hostKeyCheckingFromEnv(process.env) ?? 'strict',
     },

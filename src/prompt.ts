@@ -1,8 +1,24 @@
-// Asking for a secret on the terminal (passwords, passphrases) without echo.
-import { createInterface } from 'node:readline';
+// Asking for a secret (passwords, passphrases) without echo. On a terminal,
+// each prompt reads one line from the user. When stdin is not a terminal
+// (piped answers), one shared reader hands out its lines in order, so that
+// several prompts (e.g. -k, -K, then a key passphrase) each get their own
+// line; when stdin ends before a prompt got its line, the prompt rejects.
+import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 
-export async function promptSecret(question: string): Promise<string> {
+export class PromptError extends Error {}
+
+let chain: Promise<unknown> = Promise.resolve();
+
+/** Prompts one at a time, in the order they were asked. */
+export function promptSecret(question: string): Promise<string> {
+  const run = (): Promise<string> => (process.stdin.isTTY ? promptTty(question) : promptPiped(question));
+  const result = chain.then(run, run);
+  chain = result.catch(() => undefined);
+  return result;
+}
+
+async function promptTty(question: string): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, done) {
@@ -10,14 +26,61 @@ export async function promptSecret(question: string): Promise<string> {
       done();
     },
   });
-  const rl = createInterface({ input: process.stdin, output, terminal: Boolean(process.stdin.isTTY) });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   process.stderr.write(question);
   muted = true;
   try {
-    return await new Promise<string>((resolve) => rl.question('', resolve));
+    return await new Promise<string>((resolve, reject) => {
+      rl.question('', resolve);
+      rl.once('close', () => reject(new PromptError(`no answer to the prompt '${question.trim()}' (end of input)`)));
+    });
   } finally {
     muted = false;
     rl.close();
+    process.stderr.write('\n');
+  }
+}
+
+// The shared reader over piped stdin: lines not yet asked for wait in `lines`.
+interface PipedReader {
+  rl: Interface;
+  lines: string[];
+  ended: boolean;
+  waiting?: () => void;
+}
+let piped: PipedReader | undefined;
+
+function pipedReader(): PipedReader {
+  if (piped) return piped;
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const reader: PipedReader = { rl, lines: [], ended: false };
+  rl.on('line', (line) => {
+    reader.lines.push(line);
+    reader.waiting?.();
+  });
+  rl.on('close', () => {
+    reader.ended = true;
+    reader.waiting?.();
+  });
+  piped = reader;
+  return reader;
+}
+
+async function promptPiped(question: string): Promise<string> {
+  process.stderr.write(question);
+  const reader = pipedReader();
+  try {
+    while (reader.lines.length === 0) {
+      if (reader.ended) throw new PromptError(`no answer to the prompt '${question.trim()}' (end of input)`);
+      reader.rl.resume();
+      await new Promise<void>((resolve) => (reader.waiting = resolve));
+      reader.waiting = undefined;
+    }
+    const line = reader.lines.shift()!;
+    // Stop reading (and let the process exit) until the next prompt.
+    if (reader.lines.length === 0 && !reader.ended) reader.rl.pause();
+    return line;
+  } finally {
     process.stderr.write('\n');
   }
 }

@@ -1,10 +1,15 @@
 // Choosing and opening a host's connection from its (templated) variables and
 // the command line: `local`, or SSH with the user's ssh config, keys, agent,
-// password and host-key policy.
-import { userInfo } from 'node:os';
+// password and host-key policy, and ProxyJump hops (from `-o ProxyJump=` / `-J`
+// in ansible_ssh_common_args or ansible_ssh_extra_args, else the ssh config).
+import { promises as fs } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { shlexSplit } from '../inventory/shlex.js';
 import { UnreachableError, type Connection } from './connection.js';
 import { LocalConnection } from './local.js';
-import { openSsh, type HostKeyChecking } from './ssh.js';
+import { openSsh, type HostKeyChecking, type SshJumpHop } from './ssh.js';
 import { readSshConfig } from './ssh-config.js';
 
 export interface ConnectionSettings {
@@ -13,6 +18,8 @@ export interface ConnectionSettings {
   privateKey?: string;
   password?: string;
   passphrase?: string;
+  /** Asked for the passphrase of an encrypted key file when `passphrase` is not given. */
+  askPassphrase?: (keyFile: string) => Promise<string>;
   timeoutSeconds: number;
   hostKeyChecking: HostKeyChecking;
   knownHostsFile?: string;
@@ -28,6 +35,64 @@ export function hostKeyCheckingFromEnv(env: NodeJS.ProcessEnv): HostKeyChecking 
   return ['false', 'no', '0', 'off', 'n'].includes(v) ? 'off' : 'strict';
 }
 
+/**
+ * The ProxyJump value in ssh arguments (`-o ProxyJump=X`, `-oProxyJump=X`,
+ * `-o "ProxyJump X"`, `-J X`); as in OpenSSH, the first one given wins.
+ */
+export function proxyJumpFromArgs(args: string): string | undefined {
+  let words: string[];
+  try {
+    words = shlexSplit(args);
+  } catch {
+    throw new UnreachableError(`cannot parse the ssh arguments: ${args}`);
+  }
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    let value: string | undefined;
+    if (w === '-J') value = words[++i];
+    else if (w.startsWith('-J')) value = w.slice(2);
+    else {
+      const option = w === '-o' ? words[++i] : w.startsWith('-o') ? w.slice(2) : undefined;
+      const m = option?.match(/^\s*proxyjump\s*(?:=\s*|\s+)(.*)$/i);
+      if (m) value = m[1]!.trim();
+    }
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** `[user@]host[:port]` or `ssh://[user@]host[:port]` hops, comma-separated; each host looked up in the ssh config. */
+async function jumpHops(spec: string, sshConfigFile: string | undefined): Promise<SshJumpHop[] | undefined> {
+  if (spec.toLowerCase() === 'none') return undefined;
+  const hops: SshJumpHop[] = [];
+  for (const part of spec.split(',')) {
+    const m = part.trim().match(/^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d+))?$/);
+    if (!m) throw new UnreachableError(`invalid ProxyJump host '${part}' in '${spec}'`);
+    const name = m[2]!.replace(/^\[|\]$/g, '');
+    const config = await readSshConfig(name, { file: sshConfigFile });
+    hops.push({
+      address: config.hostName ?? name,
+      port: Number(m[3] ?? config.port ?? 22),
+      user: m[1] ?? config.user ?? userInfo().username,
+      ...(config.identityFiles[0] !== undefined ? { privateKeyFile: config.identityFiles[0] } : {}),
+    });
+  }
+  return hops;
+}
+
+/** Whether a private key file is encrypted (needs a passphrase); unreadable or unknown files say no (openSsh reports them). */
+async function keyIsEncrypted(file: string): Promise<boolean> {
+  const p = file === '~' || file.startsWith('~/') ? join(homedir(), file.slice(1)) : file;
+  let data: Buffer;
+  try {
+    data = await fs.readFile(p);
+  } catch {
+    return false;
+  }
+  const parsed = ssh2.utils.parseKey(data);
+  return parsed instanceof Error && /passphrase/i.test(parsed.message);
+}
+
 export async function openConnection(host: string, vars: Record<string, unknown>, s: ConnectionSettings): Promise<Connection> {
   const kind = str(s.connection) ?? str(vars.ansible_connection) ?? 'ssh';
   if (kind === 'local') return new LocalConnection(host);
@@ -39,17 +104,29 @@ export async function openConnection(host: string, vars: Record<string, unknown>
   const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user) ?? s.user ?? config.user ?? userInfo().username;
   const port = Number(str(vars.ansible_port) ?? str(vars.ansible_ssh_port) ?? config.port ?? 22);
   const keyFile = str(vars.ansible_ssh_private_key_file) ?? s.privateKey ?? config.identityFiles[0];
+  const jumpSpec =
+    proxyJumpFromArgs(`${str(vars.ansible_ssh_common_args) ?? ''} ${str(vars.ansible_ssh_extra_args) ?? ''}`) ?? config.proxyJump;
+  const jump = jumpSpec === undefined ? undefined : await jumpHops(jumpSpec, s.sshConfigFile);
+  let passphrase = s.passphrase;
+  if (passphrase === undefined && keyFile !== undefined && s.askPassphrase && (await keyIsEncrypted(keyFile))) {
+    try {
+      passphrase = await s.askPassphrase(keyFile);
+    } catch (e) {
+      throw new UnreachableError(`Failed to connect to the host via ssh: the key ${keyFile} is encrypted: ${(e as Error).message}`);
+    }
+  }
   return openSsh({
     host,
     address: config.hostName ?? address,
     port,
     user,
     privateKeyFile: keyFile,
-    passphrase: s.passphrase,
+    passphrase,
     password: str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? s.password,
     agent: process.env.SSH_AUTH_SOCK,
     knownHostsFile: s.knownHostsFile,
     hostKeyChecking: s.hostKeyChecking,
     connectTimeoutMs: s.timeoutSeconds * 1000,
+    ...(jump ? { jump } : {}),
   });
 }

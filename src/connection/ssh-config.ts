@@ -2,8 +2,7 @@
 // `ssh-config` package: Host, HostName, User, Port, IdentityFile, ProxyJump.
 //
 // Not supported: `Include`, `Match exec` (never run: config text must not run
-// commands on the controller), and ProxyJump is only reported — openSsh() does
-// not jump through it yet.
+// commands on the controller). ProxyJump hops are resolved in factory.ts.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -14,10 +14,13 @@
 //   UnreachableError and the next command opens a fresh shell channel. If the
 //   TCP connection is gone, the running and every later command fail with
 //   UnreachableError; there is no reconnect.
-// - ProxyJump is not supported yet.
+// - ProxyJump (`jump`): the first hop is reached directly, each later hop and
+//   the target through a direct-tcpip channel (forwardOut) of the hop before.
+//   Every hop's host key is verified like the target's; close() closes all.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, Client as ClientType, ParsedKey } from 'ssh2';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './connection.js';
@@ -60,6 +63,19 @@ export interface SshOptions {
   defaultIdentities?: boolean;
   /** Cap on one command's stdout (and stderr); default 256 MiB. */
   maxOutputBytes?: number;
+  /** ProxyJump hops, in order (the first is reached directly). */
+  jump?: SshJumpHop[];
+}
+
+/**
+ * One ProxyJump hop. It is authenticated with the agent and its own key or
+ * else the target's, never with the target's password.
+ */
+export interface SshJumpHop {
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
 }
 
 function expandHome(p: string): string {
@@ -157,6 +173,7 @@ function describeNetworkError(e: Error & { code?: string; level?: string }, o: S
 export class SshConnection implements Connection {
   readonly host: string;
   private client: ClientType | undefined;
+  private readonly jumpClients: ClientType[] = [];
   private session: ShellSession | undefined;
   private tcpAlive = false;
   private lostReason = 'the connection is closed';
@@ -169,14 +186,12 @@ export class SshConnection implements Connection {
     this.label = `${options.user}@${options.address}:${options.port}`;
   }
 
-  /** Connect, verify the host key, authenticate and start the shell. */
+  /** Connect (through the jump hops, if any), verify the host keys, authenticate and start the shell. */
   async connect(): Promise<void> {
     const o = this.options;
     const deadline = Date.now() + o.connectTimeoutMs;
-    const methods = await authMethods(o);
 
-    // Host key policy, decided before the handshake from known_hosts.
-    const name = knownHostName(o.address, o.port);
+    // Host key policy, decided before the handshakes from known_hosts.
     let knownHostsFile = '';
     let entries: KnownHostEntry[] = [];
     if (o.hostKeyChecking !== 'off') {
@@ -188,6 +203,77 @@ export class SshConnection implements Connection {
         throw new UnreachableError(`${PREFIX}cannot read ${knownHostsFile}: ${(e as Error).message}`);
       }
     }
+    const known = { file: knownHostsFile, entries };
+
+    let sock: Duplex | undefined;
+    let client: ClientType;
+    try {
+      const hops = o.jump ?? [];
+      for (const [i, hop] of hops.entries()) {
+        const hopOptions: SshOptions = {
+          ...o,
+          ...hop,
+          host: `${o.host} (jump host ${hop.address})`,
+          privateKeyFile: hop.privateKeyFile ?? o.privateKeyFile,
+          password: undefined,
+        };
+        const hopClient = await this.handshake(hopOptions, known, deadline, sock);
+        this.jumpClients.push(hopClient);
+        const next = hops[i + 1] ?? o;
+        sock = await new Promise<Duplex>((resolve, reject) =>
+          hopClient.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) =>
+            err
+              ? reject(new UnreachableError(`${PREFIX}jump host ${hop.address}: cannot open a channel to ${next.address} port ${next.port}: ${err.message}`))
+              : resolve(stream),
+          ),
+        );
+      }
+      client = await this.handshake(o, known, deadline, sock);
+    } catch (e) {
+      this.closeJumps();
+      throw e;
+    }
+    this.client = client;
+    this.tcpAlive = true;
+    this.lostReason = 'the connection was closed by the remote host';
+    client.on('error', (e: Error) => {
+      this.lostReason = e.message;
+    });
+    client.on('close', () => {
+      this.tcpAlive = false;
+    });
+    if (!sock) client.setNoDelay(true);
+    try {
+      this.session = await ShellSession.open(
+        client,
+        { label: this.label, maxOutputBytes: o.maxOutputBytes },
+        Math.max(1000, deadline - Date.now()),
+      );
+    } catch (e) {
+      client.end();
+      this.closeJumps();
+      throw e;
+    }
+  }
+
+  private closeJumps(): void {
+    for (const c of this.jumpClients.splice(0).reverse()) c.end();
+  }
+
+  /**
+   * One SSH handshake and authentication with `o.address` (directly, or over
+   * `sock`, a channel of the previous hop); resolves with the ready client.
+   * A new host key (accept-new) is recorded once the server proved it holds it.
+   */
+  private async handshake(
+    o: SshOptions,
+    known: { file: string; entries: KnownHostEntry[] },
+    deadline: number,
+    sock: Duplex | undefined,
+  ): Promise<ClientType> {
+    const methods = await authMethods(o);
+    const { file: knownHostsFile, entries } = known;
+    const name = knownHostName(o.address, o.port);
     let hostKeyError: string | undefined;
     let newKey: Buffer | undefined;
     const verify = (blob: Buffer): boolean => {
@@ -228,7 +314,6 @@ export class SshConnection implements Connection {
     let allowed: string[] | undefined;
     let next = 0;
     const client = new Client();
-    this.client = client;
     let recording: Promise<void> | undefined;
 
     await new Promise<void>((resolve, reject) => {
@@ -250,25 +335,21 @@ export class SshConnection implements Connection {
         resolve();
       });
       client.on('error', (e: Error & { code?: string; level?: string }) => {
-        if (!settled) {
-          if (hostKeyError) return fail(hostKeyError);
-          if (e.level === 'client-authentication') {
-            return fail(`${o.user}@${o.address}: Permission denied (${(allowed ?? ['publickey']).join(',')}).`);
-          }
-          return fail(describeNetworkError(e, o));
+        if (settled) return;
+        if (hostKeyError) return fail(hostKeyError);
+        if (e.level === 'client-authentication') {
+          return fail(`${o.user}@${o.address}: Permission denied (${(allowed ?? ['publickey']).join(',')}).`);
         }
-        this.lostReason = e.message;
+        return fail(describeNetworkError(e, o));
       });
       client.on('close', () => {
-        this.tcpAlive = false;
         if (!settled) fail(hostKeyError ?? `connection to ${o.address} port ${o.port} closed by remote host`);
       });
       try {
         client.connect({
-          host: o.address,
-          port: o.port,
+          ...(sock ? { sock } : { host: o.address, port: o.port }),
           username: o.user,
-          readyTimeout: o.connectTimeoutMs,
+          readyTimeout: Math.max(1000, deadline - Date.now()),
           keepaliveInterval: o.keepaliveIntervalMs ?? 15_000,
           keepaliveCountMax: 3,
           algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, name) as never },
@@ -286,9 +367,6 @@ export class SshConnection implements Connection {
         fail((e as Error).message);
       }
     });
-    this.tcpAlive = true;
-    this.lostReason = 'the connection was closed by the remote host';
-    client.setNoDelay(true);
 
     if (recording) {
       try {
@@ -298,16 +376,7 @@ export class SshConnection implements Connection {
         throw new UnreachableError(`${PREFIX}cannot record the host key in ${knownHostsFile}: ${(e as Error).message}`);
       }
     }
-    try {
-      this.session = await ShellSession.open(
-        client,
-        { label: this.label, maxOutputBytes: o.maxOutputBytes },
-        Math.max(1000, deadline - Date.now()),
-      );
-    } catch (e) {
-      client.end();
-      throw e;
-    }
+    return client;
   }
 
   private async shell(): Promise<ShellSession> {
@@ -351,6 +420,7 @@ export class SshConnection implements Connection {
     const client = this.client;
     if (!client || !this.tcpAlive) {
       client?.destroy();
+      this.closeJumps();
       return;
     }
     await new Promise<void>((resolve) => {
@@ -364,6 +434,7 @@ export class SshConnection implements Connection {
       });
       client.end();
     });
+    this.closeJumps();
   }
 }
 

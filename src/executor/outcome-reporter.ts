@@ -14,6 +14,7 @@ export class OutcomeReporter {
         if (o.ignored) {
           stats.add(host, 'ok');
           stats.add(host, 'ignored');
+          if (o.result.changed === true) stats.add(host, 'changed');
         } else if (rescuable) stats.add(host, 'rescued');
         else stats.add(host, 'failed');
         return undefined;
@@ -39,13 +40,15 @@ export class OutcomeReporter {
       emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog });
       return counted;
     }
-    for (const it of o.items) {
+    const lastFailed = o.items.map((it) => it.status).lastIndexOf('failed');
+    o.items.forEach((it, i) => {
       const status = it.status === 'ok' && it.result.changed ? 'changed' : it.status;
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored: false, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog });
-    }
-    if (o.status === 'failed' || (o.status === 'skipped' && o.items.length === 0)) {
-      const result = o.status === 'failed' ? { changed: o.result.changed, msg: o.result.msg } : o.result;
-      emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result, diff: [], verbose, noLog: o.noLog });
+      // "...ignoring" follows the last failed item, once.
+      const ignored = o.ignored && i === lastFailed;
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog });
+    });
+    if (o.status === 'skipped' && o.items.length === 0) {
+      emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
     }
     return counted;
   }

@@ -20,6 +20,7 @@ import { batches } from './serial.js';
 import { IncludeLoader } from './include-loader.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { handlersFor } from './handlers.js';
+import { splitPatterns } from '../inventory/index.js';
 
 /** `pos` is the step's place in the play's task tree; linear runs the lowest first. */
 type Step = { pos: number[] } & (
@@ -43,6 +44,8 @@ type WalkEnd = 'ok' | 'failed' | 'ended';
 
 interface PlayHost {
   name: string;
+  /** The task that failed last, for ansible_failed_task/result in rescue. */
+  lastFailure?: { task: Task; result: Record<string, unknown> };
   failed: boolean;
   ended: boolean;
   notified: Set<Task>;
@@ -109,6 +112,12 @@ export class PlayRunner {
 
   /** Hosts of the play, after --limit and earlier failures. */
   selectHosts(exclude: Set<string>): string[] {
+    for (const part of splitPatterns(this.play.hosts)) {
+      const name = part.replace(/^[&!]/, '');
+      if (this.run.inventory.selectHosts(name).length === 0) {
+        this.run.reporter.emit({ kind: 'warning', message: `Could not match supplied host pattern, ignoring: ${name}` });
+      }
+    }
     const selected = this.run.inventory.selectHosts(this.play.hosts, this.run.options.limit).filter((h) => !exclude.has(h));
     switch (this.play.order) {
       case 'reverse_inventory':
@@ -235,6 +244,13 @@ export class PlayRunner {
         let end = await this.walk(host, item.block, inner, rescuable || item.rescue.length > 0, scheduler, [...here, 0]);
         if (end === 'failed' && item.rescue.length > 0) {
           h.failed = false;
+          if (h.lastFailure) {
+            const { task, result } = h.lastFailure;
+            Object.assign(hostState(this.run, host).setFacts, {
+              ansible_failed_task: { name: task.name ?? task.action, action: task.action, args: task.args },
+              ansible_failed_result: result,
+            });
+          }
           end = await this.walk(host, item.rescue, inner, rescuable, scheduler, [...here, 1]);
         }
         if (item.always.length > 0 && end !== 'ended') {
@@ -275,6 +291,7 @@ export class PlayRunner {
         if (o.status === 'unreachable') return 'ended';
         if (o.status === 'failed' && !o.ignored) {
           h.failed = true;
+          h.lastFailure = { task: item, result: o.result };
           return 'failed';
         }
       }
@@ -354,7 +371,15 @@ export class PlayRunner {
       const first = out.get(hosts[0]!)!;
       for (const host of hosts.slice(1)) {
         out.set(host, first);
-        if (task.register && first.kind === 'task') hostState(this.run, host).setFacts[task.register] = { ...first.outcome.result };
+        if (first.kind !== 'task') continue;
+        const state = hostState(this.run, host);
+        if (task.register) state.setFacts[task.register] = { ...first.outcome.result };
+        // run_once facts and included vars apply to every host of the play, as in Ansible.
+        const facts = first.outcome.result.ansible_facts as Record<string, unknown> | undefined;
+        if (facts && first.outcome.status !== 'failed') {
+          if (task.action === 'set_fact') Object.assign(state.setFacts, facts);
+          if (task.action === 'include_vars') Object.assign(state.includeVars, facts);
+        }
       }
     }
     for (const host of hosts) {
@@ -386,10 +411,15 @@ export class PlayRunner {
     }
   }
 
+  /** any_errors_fatal / max_fail_percentage: stop this play and the rest of the run. */
   private endAll(): void {
     for (const h of this.hosts.values()) h.ended = true;
     this.stopPlay = true;
+    this.aborted = true;
   }
+
+  /** Set when a failure ended the whole run. */
+  aborted = false;
 
   private async dispatchMeta(task: Task, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
@@ -435,7 +465,8 @@ export class PlayRunner {
 
   private async dispatchInclude(inc: DynamicInclude, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
-    const byFile = new Map<string, string[]>();
+    // One "included:" line per file and loop item, naming the hosts, as Ansible prints it.
+    const byFile = new Map<string, { file: string; item?: unknown; hosts: string[] }>();
     for (const host of hosts) {
       const eff = effectiveSettings([this.playScope, ...chain], inc);
       const vars = this.vars.build(host, eff);
@@ -460,14 +491,17 @@ export class PlayRunner {
           runs.push({
             items: loaded.items,
             scope: {
-              inherited: { when: [], tags: [], vars: {}, environment: [] },
+              inherited: { when: [], tags: [], vars: inc.vars, environment: [] },
               role: loaded.role,
               params: scopeParams,
             },
           });
-          const list = byFile.get(loaded.file) ?? [];
-          list.push(host);
-          byFile.set(loaded.file, list);
+          if (inc.what === 'tasks') {
+            const key = `${loaded.file}\0${JSON.stringify(item) ?? ''}`;
+            const entry = byFile.get(key) ?? { file: loaded.file, item, hosts: [] };
+            entry.hosts.push(host);
+            byFile.set(key, entry);
+          }
         }
         out.set(host, { kind: 'include', runs, failed: false });
       } catch (e) {
@@ -477,7 +511,7 @@ export class PlayRunner {
         out.set(host, { kind: 'include', runs: [], failed: true });
       }
     }
-    for (const [file, hs] of byFile) this.run.reporter.emit({ kind: 'included', file, hosts: [...new Set(hs)] });
+    for (const e of byFile.values()) this.run.reporter.emit({ kind: 'included', file: e.file, hosts: e.hosts, item: e.item });
     return out;
   }
 

@@ -48,12 +48,13 @@ export async function runPlaybooks(
   const dropped = new Set<string>();
   const startState = { startAtTaskFound: false };
   try {
-    for (const playbook of playbooks) {
+    plays: for (const playbook of playbooks) {
       for (const play of playbook.plays) {
         const runner = new PlayRunner(run, play, startState);
         const hosts = runner.selectHosts(dropped);
         const failed = await runner.execute(hosts);
         for (const h of failed) dropped.add(h);
+        if (runner.aborted) break plays;
       }
     }
   } finally {

@@ -103,6 +103,7 @@ export class TaskRunner {
   private registered(outcome: TaskOutcome): ModuleResult {
     const r: ModuleResult = { ...outcome.result };
     delete r._tsplay_show;
+    if (outcome.status !== 'skipped' && r.failed === undefined) r.failed = false;
     return r;
   }
 
@@ -205,11 +206,10 @@ export class TaskRunner {
     const templar = run.templar;
     const view = templar.view(vars);
     if (!this.conditionHolds(eff.when, view, task, 'when')) {
-      const falseCond = eff.when.find((c) => !templar.isTrue(c, view));
       return {
         status: 'skipped',
         ignored: false,
-        result: { changed: false, skip_reason: 'Conditional result was False', false_condition: falseCond },
+        result: { changed: false, skip_reason: 'Conditional result was False', skipped: true },
         diff: [],
         noLog: false,
       };
@@ -259,6 +259,8 @@ export class TaskRunner {
       }
       outcome.result.attempts = attempts;
       if (!this.untilHolds(task, vars, outcome)) {
+        // Ansible reports the retry count, not the runs, once retries are exhausted.
+        outcome.result.attempts = retries;
         outcome.status = 'failed';
         outcome.result.failed = true;
         outcome.result.msg ??= 'Retries exhausted';
@@ -295,7 +297,7 @@ export class TaskRunner {
       let effects = plan.effects;
       if (check && (plan.unpredictable || (!module.supportsCheckMode && plan.changed))) {
         const msg = plan.unpredictable ?? `remote module (${module.name}) does not support check mode`;
-        return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, msg }, diff: [], noLog: false };
+        return { status: 'skipped', ignored: false, result: { ...plan.result, changed: false, skipped: true, msg }, diff: [], noLog: false };
       }
       if (check || !plan.changed || !module.apply) {
         result = { ...plan.result, changed: plan.changed };
@@ -308,7 +310,7 @@ export class TaskRunner {
       }
       if (ctx.diff && diff.length > 0) result.diff = diff.length === 1 ? diff[0] : diff;
       const outcome: TaskOutcome = {
-        status: result.failed ? 'failed' : changed ? 'changed' : 'ok',
+        status: result.failed ? 'failed' : result.skipped === true ? 'skipped' : changed ? 'changed' : 'ok',
         ignored: false,
         result,
         diff: ctx.diff ? diff : [],
@@ -343,15 +345,10 @@ export class TaskRunner {
       r.changed = this.conditionHolds(task.changedWhen, view, task, 'changed_when');
     }
     if (task.failedWhen) {
-      const failed = task.failedWhen.some((c) => this.conditionHolds([c], view, task, 'failed_when'));
+      // A list of failed_when conditions must all hold, like `when`.
+      const failed = this.conditionHolds(task.failedWhen, view, task, 'failed_when');
       r.failed_when_result = failed;
-      if (failed) {
-        r.failed = true;
-        r.msg ??= 'Task failed due to failed_when condition';
-      } else {
-        delete r.failed;
-        if (r.msg === 'non-zero return code') delete r.msg;
-      }
+      r.failed = failed;
     }
     void module;
     outcome.status = r.failed ? 'failed' : r.changed ? 'changed' : 'ok';

@@ -22,7 +22,7 @@ export interface HostResult {
   verbose: boolean;
   noLog: boolean;
 }
-export interface Included { kind: 'included'; file: string; hosts: string[] }
+export interface Included { kind: 'included'; file: string; hosts: string[]; item?: unknown }
 export interface Warning { kind: 'warning'; message: string }
 export interface NoHosts { kind: 'no_hosts'; pattern: string }
 export interface Recap { kind: 'recap'; stats: Map<string, HostStats> }

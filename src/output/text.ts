@@ -110,7 +110,8 @@ export class TextReporter implements Reporter {
       for (const line of hostLine(e)) this.print(line);
       if (this.pendingTask?.remaining === 0) this.spinner?.stop();
     },
-    included: (e) => this.print(`included: ${e.file} for ${e.hosts.join(', ')}`),
+    included: (e) =>
+      this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${itemLabel(e.item)})`}`),
     warning: (e) => this.print(`[WARNING]: ${e.message}`),
     no_hosts: () => this.print('skipping: no hosts matched'),
     list: (e) => this.print(`${e.title}\n${e.lines.map((l) => `    ${l}`).join('\n')}`),

@@ -21,12 +21,16 @@ export function loadPlaybook(file: string, seen: string[] = [], from?: SourceLoc
   data.forEach((entry, i) => {
     const loc = locationOfItem(data, i) ?? top;
     if (!isMapping(entry)) fail('A play must be a dictionary', loc);
-    const imported = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
-    if (imported !== undefined) {
-      if (typeof imported !== 'string') fail("'import_playbook' needs a file name", loc);
-      const target = isAbsolute(imported) ? imported : resolve(dirname(path), imported);
+    const importName = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
+    if (importName !== undefined) {
+      if (typeof importName !== 'string') fail("'import_playbook' needs a file name", loc);
+      const target = isAbsolute(importName) ? importName : resolve(dirname(path), importName);
       if (seen.includes(target)) fail(`import_playbook loop: ${target}`, loc);
-      plays.push(...loadPlaybook(target, [...seen, path], keyLocation(entry, 'import_playbook', loc)).plays);
+      const imported = loadPlaybook(target, [...seen, path], keyLocation(entry, 'import_playbook', loc)).plays;
+      // vars on import_playbook are play vars of every imported play.
+      const extra = varsMap(entry, 'vars', loc);
+      for (const play of imported) play.vars = { ...play.vars, ...extra };
+      plays.push(...imported);
       return;
     }
     plays.push(loadPlay(entry, loc, dirname(path)));
@@ -110,9 +114,10 @@ function roleBlocks(raw: Raw, loc: SourceLocation, roles: RoleLoader): Item[] {
   if (list === undefined || list === null) return [];
   const at = keyLocation(raw, 'roles', loc);
   if (!Array.isArray(list)) fail("'roles' must be a list", at);
-  return list.map((entry, i) => {
+  return list.flatMap((entry, i) => {
     const req = roleRequest(entry, locationOfItem(list, i) ?? at);
     const role = roles.load(req);
+    if (roles.isIncluded(role)) return [];
     const kw = req.keywords;
     const block: Block = {
       kind: 'block',

@@ -35,6 +35,8 @@ function loadDict(file: string | undefined, at: SourceLocation): Raw {
 export class RoleLoader {
   private readonly cache = new Map<string, RoleInstance>();
   private readonly handlersLoaded = new Set<string>();
+  /** Roles whose tasks are already in the play: a role runs once per play and params. */
+  private readonly included = new Set<RoleInstance>();
   readonly handlers: Task[] = [];
 
   constructor(private readonly playbookDir: string) {}
@@ -86,12 +88,12 @@ export class RoleLoader {
   }
 
   /** The role's tasks, its dependencies' tasks first. */
-  itemsOf(role: RoleInstance, tasksFrom: string | undefined, at: SourceLocation, seen = new Set<RoleInstance>()): Item[] {
+  itemsOf(role: RoleInstance, tasksFrom: string | undefined, at: SourceLocation): Item[] {
     const items: Item[] = [];
+    this.included.add(role);
     for (const dep of role.dependencies) {
-      if (seen.has(dep)) continue;
-      seen.add(dep);
-      items.push(...this.itemsOf(dep, undefined, at, seen));
+      if (this.included.has(dep)) continue;
+      items.push(...this.itemsOf(dep, undefined, at));
     }
     const file = mainFile(join(role.dir, 'tasks'), tasksFrom?.replace(/\.ya?ml$/, '') ?? 'main');
     if (tasksFrom && !file) fail(`Could not find specified file in role: tasks/${tasksFrom}`, at);
@@ -111,6 +113,11 @@ export class RoleLoader {
       if (item.kind !== 'task') fail('handlers must be tasks', item.origin.location);
       this.handlers.push(item);
     }
+  }
+
+  /** Has this role (same params) already been put into the play? */
+  isIncluded(role: RoleInstance): boolean {
+    return this.included.has(role);
   }
 
   /** Every role loaded so far (for play-wide role defaults and vars). */

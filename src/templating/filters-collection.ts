@@ -140,6 +140,23 @@ export const collectionFilters: FilterTable = {
   reject: (v, a, ctx) => selectOrReject(v, a, ctx, false, false),
   selectattr: (v, a, ctx) => selectOrReject(v, a, ctx, true, true),
   rejectattr: (v, a, ctx) => selectOrReject(v, a, ctx, false, true),
+  dictsort: (v, a) => {
+    if (!isMapping(v)) throw new TemplateError('You can only sort dictionaries.');
+    const caseSensitive = Boolean(param(a, 0, 'case_sensitive', false));
+    const byValue = String(param(a, 1, 'by', 'key')) === 'value';
+    const reverse = Boolean(param(a, 2, 'reverse', false));
+    const keyOf = (pair: [string, unknown]) => {
+      const x = byValue ? pair[1] : pair[0];
+      return typeof x === 'string' && !caseSensitive ? x.toLowerCase() : x;
+    };
+    const pairs = Object.entries(v) as [string, unknown][];
+    pairs.sort((p, q) => {
+      const [x, y] = [keyOf(p), keyOf(q)] as [never, never];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    if (reverse) pairs.reverse();
+    return pairs;
+  },
   dict2items: (v, a) => {
     if (!isMapping(v)) throw new TemplateError(`dict2items requires a dictionary, got ${typeof v} instead.`);
     const k = String(param(a, 0, 'key_name', 'key'));

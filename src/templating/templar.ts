@@ -144,9 +144,11 @@ export class Templar {
     if (state.count === 1 && typeof state.last === 'string' && state.nativeTexts.has(state.last)) {
       return out;
     }
-    if (out.startsWith('[') || out.startsWith('{') || out === 'True' || out === 'False') {
+    // Python's literal_eval ignores trailing whitespace: "True\n" is True.
+    const trimmed = out.trimEnd();
+    if (out.startsWith('[') || out.startsWith('{') || trimmed === 'True' || trimmed === 'False') {
       try {
-        return literalEval(out);
+        return literalEval(trimmed);
       } catch {
         return out;
       }
