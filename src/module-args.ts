@@ -74,6 +74,8 @@ export function checkArgs(module: Module<any, any>, input: Record<string, unknow
     args[name] = value;
   }
   for (const [name, prop] of Object.entries(module.schema.properties)) {
+    // Python's str() of a bool, where an option is a string (Ansible converts the same way).
+    if (prop.type === 'string' && typeof args[name] === 'boolean') args[name] = args[name] ? 'True' : 'False';
     if (prop.type === 'boolean' && name in args) {
       const b = toBoolean(args[name]);
       if (b === undefined) errors.push(`option '${name}' must be a boolean, got '${String(args[name])}'`);

@@ -106,10 +106,6 @@ export class PlayRunner {
     if (this.outcomes.report(host, o, rescuable) === 'unreachable') this.hosts.get(host)!.ended = true;
   }
 
-  private count(host: string, o: TaskOutcome, rescuable: boolean): void {
-    if (this.outcomes.count(host, o, rescuable) === 'unreachable') this.hosts.get(host)!.ended = true;
-  }
-
   /** Hosts of the play, after --limit and earlier failures. */
   selectHosts(exclude: Set<string>): string[] {
     for (const part of splitPatterns(this.play.hosts)) {
@@ -385,8 +381,8 @@ export class PlayRunner {
     for (const host of hosts) {
       const res = out.get(host)!;
       if (res.kind !== 'task') continue;
+      // A run_once result counts for the host that ran it only, as in Ansible.
       if (!runOnce || host === hosts[0]) this.report(host, res.outcome, rescuable);
-      else this.count(host, res.outcome, rescuable);
       this.notify(host, task, res.outcome);
     }
     this.checkFailureLimits(task, chain, hosts, out);
@@ -467,6 +463,7 @@ export class PlayRunner {
     const out = new Map<string, StepResult>();
     // One "included:" line per file and loop item, naming the hosts, as Ansible prints it.
     const byFile = new Map<string, { file: string; item?: unknown; hosts: string[] }>();
+    this.run.reporter.emit({ kind: 'task_start', name: inc.name ?? `include_${inc.what}`, handler: false, hosts: hosts.length });
     for (const host of hosts) {
       const eff = effectiveSettings([this.playScope, ...chain], inc);
       const vars = this.vars.build(host, eff);
@@ -504,9 +501,10 @@ export class PlayRunner {
           }
         }
         out.set(host, { kind: 'include', runs, failed: false });
+        // Each file included (per loop item) counts as ok, as Ansible counts it.
+        if (inc.what === 'tasks') this.run.stats.add(host, 'ok', runs.length);
       } catch (e) {
         const outcome: TaskOutcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: (e as Error).message }, diff: [], noLog: false };
-        this.run.reporter.emit({ kind: 'task_start', name: inc.name ?? `include_${inc.what}`, handler: false, hosts: 1 });
         this.report(host, outcome, false);
         out.set(host, { kind: 'include', runs: [], failed: true });
       }

@@ -103,7 +103,8 @@ export class TaskRunner {
   private registered(outcome: TaskOutcome): ModuleResult {
     const r: ModuleResult = { ...outcome.result };
     delete r._tsplay_show;
-    if (outcome.status !== 'skipped' && r.failed === undefined) r.failed = false;
+    // Ansible registers failed: false on every result but a conditional skip.
+    if (r.skip_reason === undefined && r.failed === undefined) r.failed = false;
     return r;
   }
 

@@ -149,7 +149,7 @@ export const collectionFilters: FilterTable = {
       const x = byValue ? pair[1] : pair[0];
       return typeof x === 'string' && !caseSensitive ? x.toLowerCase() : x;
     };
-    const pairs = Object.entries(v) as [string, unknown][];
+    const pairs = Object.entries(v).map(([k, x]) => tuple([k, x])) as unknown as [string, unknown][];
     pairs.sort((p, q) => {
       const [x, y] = [keyOf(p), keyOf(q)] as [never, never];
       return x < y ? -1 : x > y ? 1 : 0;
