@@ -10,23 +10,10 @@ export interface Scope {
   params?: Record<string, unknown>;
 }
 
-export interface Effective {
-  when: Condition[];
+/** A task's settings once its chain is folded in: Inherited, with tags as a set. */
+export interface Effective extends Omit<Inherited, 'tags'> {
   tags: Set<string>;
-  vars: Record<string, unknown>;
   params: Record<string, unknown>;
-  environment: Record<string, unknown>[];
-  become?: boolean | string;
-  becomeUser?: string;
-  becomeMethod?: string;
-  becomeFlags?: string;
-  ignoreErrors?: boolean | string;
-  noLog?: boolean | string;
-  checkMode?: boolean | string;
-  diff?: boolean | string;
-  delegateTo?: string;
-  runOnce?: boolean | string;
-  anyErrorsFatal?: boolean;
   role?: RoleInstance;
 }
 
