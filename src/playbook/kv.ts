@@ -46,6 +46,17 @@ export function splitArgsString(text: string): string[] {
   return out;
 }
 
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
+
+/** Python escape sequences in k=v values (\n, \t, \x41, \u00e9...), decoded as Ansible does. */
+export function decodeEscapes(text: string): string {
+  return text.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, seq: string) => {
+    if (seq in ESCAPES) return ESCAPES[seq]!;
+    if (/^[0-7]/.test(seq)) return String.fromCharCode(parseInt(seq, 8));
+    return String.fromCodePoint(parseInt(seq.slice(1), 16));
+  });
+}
+
 function unquote(value: string): string {
   if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) {
     return value.slice(1, -1).replace(/\\(["'])/g, '$1');
@@ -72,7 +83,7 @@ export function parseKeyValue(text: string, freeFormKeys?: readonly string[]): R
   for (const token of tokens) {
     const key = keyOf(token);
     if (key !== undefined && (!freeFormKeys || freeFormKeys.includes(key))) {
-      args[key] = unquote(token.slice(key.length + 1));
+      args[key] = unquote(decodeEscapes(token.slice(key.length + 1)));
     } else {
       rawWords.push(token);
     }

@@ -16,3 +16,10 @@ describe('k=v argument strings', () => {
     expect(args).toEqual({ creates: '/tmp/y', _raw_params: 'echo a=b | tee x' });
   });
 });
+
+describe('escapes in k=v values', () => {
+  it('decodes Python escape sequences as Ansible does', () => {
+    expect(parseKeyValue('content="one\\ntwo\\n" dest=/x')).toEqual({ content: 'one\ntwo\n', dest: '/x' });
+    expect(parseKeyValue('msg=a\\tb\\x41\\u00e9')).toEqual({ msg: 'a\tbAé' });
+  });
+});
