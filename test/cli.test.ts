@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tsplay } from './cli-helpers.js';
+import { spawn } from 'node:child_process';
+import { CLI, tsplay } from './cli-helpers.js';
 
 let dir = '';
 const PLAYBOOK = `- name: first play
@@ -90,5 +91,17 @@ describe('tsplay run', () => {
     const res = run('-f', '0');
     expect(res.code).toBe(5);
     expect(res.stderr).toContain('invalid --forks value');
+  });
+
+  it('exits 99 on Ctrl-C, after closing its connections', async () => {
+    writeFileSync(join(dir, 'slow.yml'), '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: sleep 20\n');
+    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'slow.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('TASK [command]')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(99);
   });
 });

@@ -9,6 +9,7 @@ import type { Inventory } from '../inventory/index.js';
 import type { Reporter } from '../output/events.js';
 import type { Playbook } from '../playbook/types.js';
 import { Templar } from '../templating/templar.js';
+import { onInterrupt } from '../interrupt.js';
 import type { RunContext, RunOptions } from './context.js';
 import { PlayRunner } from './play-runner.js';
 import { RunStats } from './stats.js';
@@ -45,6 +46,8 @@ export async function runPlaybooks(
       return c;
     },
   };
+  const closeAll = () => Promise.allSettled([...connections.values()].map(async (c) => (await c).close())).then(() => undefined);
+  const unregister = onInterrupt(closeAll);
   const dropped = new Set<string>();
   const startState = { startAtTaskFound: false };
   try {
@@ -58,7 +61,8 @@ export async function runPlaybooks(
       }
     }
   } finally {
-    await Promise.allSettled([...connections.values()].map(async (c) => (await c).close()));
+    unregister();
+    await closeAll();
   }
   reporter.emit({ kind: 'recap', stats: run.stats.summary() });
   if (run.stats.anyUnreachable()) return ExitCode.unreachable;
