@@ -15,6 +15,7 @@ const SCRIPT = [
   'echo "cpus=$(nproc 2>/dev/null)"',
   "[ -r /etc/os-release ] && sed -n 's/^\\(ID\\|VERSION_ID\\|ID_LIKE\\|VERSION_CODENAME\\)=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}$/os_\\1=\\2/p' /etc/os-release",
   '[ -r /proc/meminfo ] && awk \'/^MemTotal:/ {print "memtotal_kb=" $2}\' /proc/meminfo',
+  '[ -r /etc/debian_version ] && echo "debian_version=$(cat /etc/debian_version)"',
   'echo "@@env@@"; env',
 ].join('; ');
 
@@ -42,7 +43,9 @@ export async function gatherFacts(conn: Connection): Promise<Record<string, unkn
     if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
   }
   const id = f.get('os_ID') ?? '';
-  const version = f.get('os_VERSION_ID') ?? '';
+  // Like Ansible: Debian's point release comes from /etc/debian_version (12.11, not 12).
+  const debianVersion = f.get('debian_version') ?? '';
+  const version = id === 'debian' && /^\d+(\.\d+)*$/.test(debianVersion) ? debianVersion : (f.get('os_VERSION_ID') ?? '');
   return {
     ansible_hostname: f.get('hostname'),
     ansible_nodename: f.get('hostname'),
