@@ -421,7 +421,11 @@ export class PlayRunner {
     const out = new Map<string, StepResult>();
     const action = String(task.args._raw_params ?? '');
     const eff = effectiveSettings([this.playScope, ...chain], task);
-    const applies = hosts.filter((host) => {
+    // Like Ansible's linear strategy, only these meta actions are per host; the
+    // others run once, with `when` judged on the first host.
+    const perHost = ['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers'].includes(action);
+    const judged = perHost ? hosts : hosts.slice(0, 1);
+    const applies = judged.filter((host) => {
       try {
         return eff.when.every((c) => this.run.templar.isTrue(c, this.run.templar.view(this.vars.build(host, eff))));
       } catch {
