@@ -48,11 +48,10 @@ export function splitArgsString(text: string): string[] {
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
-/** Python escape sequences in k=v values (\n, \t, \x41, \u00e9...), decoded as Ansible does. */
+/** Python escape sequences in k=v values (\n, \t, \x41, \u00e9...), decoded as Ansible 2.14 does: no octal, so \1 stays a backreference. */
 export function decodeEscapes(text: string): string {
-  return text.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, seq: string) => {
+  return text.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g, (_m, seq: string) => {
     if (seq in ESCAPES) return ESCAPES[seq]!;
-    if (/^[0-7]/.test(seq)) return String.fromCharCode(parseInt(seq, 8));
     return String.fromCodePoint(parseInt(seq.slice(1), 16));
   });
 }

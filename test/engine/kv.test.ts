@@ -23,3 +23,9 @@ describe('escapes in k=v values', () => {
     expect(parseKeyValue('msg=a\\tb\\x41\\u00e9')).toEqual({ msg: 'a\tbAé' });
   });
 });
+
+describe('backreferences in k=v values', () => {
+  it('keeps \\1 as written (Ansible 2.14 decodes no octal escapes)', () => {
+    expect(parseKeyValue("regexp='color=(\\w+)' replace='colour=\\1'")).toEqual({ regexp: 'color=(\\w+)', replace: 'colour=\\1' });
+  });
+});
