@@ -15,6 +15,7 @@ import { listing } from './listing.js';
 import { PromptError, promptSecret } from './prompt.js';
 import { hostKeyCheckingFromEnv } from './connection/factory.js';
 import type { HostKeyChecking } from './connection/ssh.js';
+import type { Ora } from 'ora';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
@@ -122,12 +123,19 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   const reporter =
     flags.output === 'json'
       ? new JsonReporter(write)
-      : new TextReporter(write, { spinner: Boolean(process.stderr.isTTY) && !process.env.CI, diff: options.diff });
+      : new TextReporter(write, { spinner: await spinnerFactory(), diff: options.diff });
   try {
     return await runPlaybooks(playbooks, inventory, options, reporter);
   } finally {
     reporter.close();
   }
+}
+
+/** An ora spinner on stderr when it is a terminal; ora is not even loaded otherwise. */
+async function spinnerFactory(): Promise<((text: string) => Ora) | undefined> {
+  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  const { default: ora } = await import('ora');
+  return (text) => ora({ text, stream: process.stderr });
 }
 
 export function buildProgram(): Command {

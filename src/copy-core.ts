@@ -201,6 +201,8 @@ export async function applyWrite(
 ): Promise<Applied> {
   const s = plan.state!;
   let backupFile: string | undefined;
+  let st: RemoteFileState | undefined;
+  const probeAfter = { follow: true, checksum: true };
   if (s.writeContent) {
     if (s.createDir) await exec(ctx, mkdirCommand(s.createDir, args.directory_mode));
     if (args.validate) await runValidate(ctx, args.validate, s.dest, s.data);
@@ -210,14 +212,17 @@ export async function applyWrite(
       owner: s.spec.owner,
       group: s.spec.group,
       backup: args.backup,
+      // The result reports the file as written: probed in the write's own round trip.
+      probeAfter,
     }).catch((e: Error) => {
       throw new ModuleFailure(e.message);
     });
     backupFile = written.backupFile;
+    st = written.after;
   } else {
     await exec(ctx, attributeCommands(s.dest, s.spec, s.attrs).join(' && '));
   }
-  const st = await probePath(ctx.conn, s.dest, { follow: true, checksum: true });
+  st ??= await probePath(ctx.conn, s.dest, probeAfter);
   const result = fileResult(s.dest, st);
   if (s.writeContent) {
     delete result.path;

@@ -117,6 +117,8 @@ export interface WriteOptions {
   group?: string;
   /** Keep a timestamped copy of the file being replaced; its path is returned. */
   backup?: boolean;
+  /** Probe the written file in the same round trip, and return what it reports. */
+  probeAfter?: ProbeOptions;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function writeFileAtomic(
   path: string,
   content: Buffer | string,
   options: WriteOptions = {},
-): Promise<{ backupFile?: string }> {
+): Promise<{ backupFile?: string; after?: RemoteFileState }> {
   const ownership =
     options.owner || options.group ? `${options.owner ?? ''}${options.group ? `:${options.group}` : ''}` : undefined;
   const lines = [
@@ -146,11 +148,13 @@ export async function writeFileAtomic(
       : '',
     `mv -f -- "$t" "$p" || exit 1`,
     `trap - EXIT`,
+    options.probeAfter ? probeScript(path, options.probeAfter) : '',
   ].filter(Boolean);
   const res = await conn.exec(lines.join('\n'), { stdin: content });
   if (res.rc !== 0) throw new Error(`could not write ${path}: ${res.stderr.trim() || `exit ${res.rc}`}`);
   const backup = /^backup=(.*)$/m.exec(res.stdout)?.[1];
-  return { backupFile: backup };
+  const probed = options.probeAfter ? res.stdout.split(`${MARK}\n`)[1] : undefined;
+  return { backupFile: backup, after: probed === undefined ? undefined : parseProbe(path, probed) };
 }
 
 /** Run an argv (quoted) on the host; a non-zero exit is returned, not thrown. */

@@ -9,7 +9,8 @@ import ssh2 from 'ssh2';
 import { shlexSplit } from '../inventory/shlex.js';
 import { UnreachableError, type Connection } from './connection.js';
 import { LocalConnection } from './local.js';
-import { openSsh, type HostKeyChecking, type SshJumpHop } from './ssh.js';
+// ssh.js pulls in ssh2: loaded only when a host needs SSH, so local runs start faster.
+import type { HostKeyChecking, SshJumpHop } from './ssh.js';
 import { readSshConfig } from './ssh-config.js';
 
 export interface ConnectionSettings {
@@ -115,6 +116,7 @@ export async function openConnection(host: string, vars: Record<string, unknown>
       throw new UnreachableError(`Failed to connect to the host via ssh: the key ${keyFile} is encrypted: ${(e as Error).message}`);
     }
   }
+  const { openSsh } = await import('./ssh.js');
   return openSsh({
     host,
     address: config.hostName ?? address,

@@ -144,6 +144,9 @@ export class PlayRunner {
       return new Set();
     }
     this.loadVarsFiles(hosts[0]!);
+    // Start connecting to every host now, in parallel; tasks await the same
+    // connection, and an unreachable host is reported by the first task that needs it.
+    for (const h of hosts) void this.run.connect(h).catch(() => undefined);
     for (const batch of batches(hosts, this.play.serial)) {
       this.batch = batch;
       await this.runBatch(batch);

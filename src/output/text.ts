@@ -2,7 +2,7 @@
 // unified diffs, and the recap. On a terminal an ora spinner shows the task
 // still running; off a terminal, plain lines only.
 import { createTwoFilesPatch } from 'diff';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { FileDiff } from '../module-types.js';
 import type { HostResult, Reporter, RunEvent } from './events.js';
 import { pythonJson } from './python-json.js';
@@ -79,7 +79,8 @@ export class TextReporter implements Reporter {
 
   constructor(
     private readonly write: (text: string) => void,
-    private readonly options: { spinner: boolean; diff: boolean },
+    /** `spinner` makes the ora spinner (only on a terminal; ora is loaded only then). */
+    private readonly options: { spinner?: (text: string) => Ora; diff: boolean },
   ) {}
 
   private print(text: string): void {
@@ -92,7 +93,7 @@ export class TextReporter implements Reporter {
   private startSpinner(): void {
     if (!this.options.spinner || !this.pendingTask) return;
     const text = `${this.pendingTask.name} (${this.pendingTask.remaining} host${this.pendingTask.remaining === 1 ? '' : 's'} running)`;
-    if (!this.spinner) this.spinner = ora({ text, stream: process.stderr });
+    if (!this.spinner) this.spinner = this.options.spinner(text);
     this.spinner.text = text;
     this.spinner.start();
   }
