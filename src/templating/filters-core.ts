@@ -2,7 +2,7 @@
 // ternary, mandatory, type_debug, abs, round...
 import { param } from './args.js';
 import { TemplateError } from './errors.js';
-import { isMapping, truthy } from './python-ops.js';
+import { isMapping, truthy, typeName } from './python-ops.js';
 import { pyStr } from './python-repr.js';
 import type { FilterTable } from './registry.js';
 import { isUndefined } from './undefined.js';
@@ -69,13 +69,7 @@ export function toList(v: unknown): unknown[] {
 }
 
 export function typeDebug(v: unknown): string {
-  if (isUndefined(v)) return 'AnsibleUndefined';
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
-  if (Array.isArray(v)) return 'list';
-  return 'dict';
+  return isUndefined(v) ? 'AnsibleUndefined' : typeName(v);
 }
 
 function pyRound(v: number, precision: number, method: string): number {

@@ -40,7 +40,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function typeName(v: unknown): string {
+/** Python's type name of a value (NoneType, bool, int, float, str, list, dict). */
+export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
