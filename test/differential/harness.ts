@@ -1,5 +1,6 @@
 // The differential harness: run ansible-playbook and tsplay on the same case and
 // capture what can be compared (recap counts, exit code, produced files, diff lines).
+import type { HostStats } from '../../src/executor/stats.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -94,15 +95,8 @@ export function snapshot(dir: string): Entry[] {
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export interface RecapCounts {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  rescued: number;
-  ignored: number;
-}
+/** The recap counters, as the engine names them (parsed independently from output). */
+export type RecapCounts = HostStats;
 
 const RECAP_LINE =
   /^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)\s*$/;
