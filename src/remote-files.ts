@@ -4,6 +4,7 @@
 // rename), so an interrupted transfer never leaves half a file.
 import { createHash } from 'node:crypto';
 import type { Connection } from './connection/connection.js';
+import { AgentGoneError, type AgentFileState, type HostAgent } from './connection/host-agent.js';
 import { quote, sh, raw } from './shell.js';
 
 export type RemoteFileType = 'file' | 'directory' | 'link' | 'other';
@@ -87,6 +88,41 @@ function parseProbe(path: string, block: string): RemoteFileState {
   };
 }
 
+/** The same state from the host agent's answer. */
+function fromAgentState(path: string, s: AgentFileState): RemoteFileState {
+  if (s.type === 'absent') return { path, exists: false };
+  return {
+    path,
+    exists: true,
+    type: s.type,
+    mode: s.mode?.padStart(4, '0'),
+    uid: s.uid,
+    gid: s.gid,
+    owner: s.owner,
+    group: s.group,
+    size: s.size,
+    mtime: s.mtime,
+    linkTarget: s.target,
+    checksum: s.sha1,
+    content: s.content !== undefined ? Buffer.from(s.content, 'base64') : undefined,
+  };
+}
+
+/**
+ * Run `viaAgent` when the host has an agent, else (or when the agent went
+ * away meanwhile) `viaShell`. Errors the agent reports are the operation's.
+ */
+async function withAgent<T>(conn: Connection, viaAgent: (a: HostAgent) => Promise<T>, viaShell: () => Promise<T>): Promise<T> {
+  const agent = conn.agent ? await conn.agent() : undefined;
+  if (!agent) return viaShell();
+  try {
+    return await viaAgent(agent);
+  } catch (e) {
+    if (e instanceof AgentGoneError) return viaShell();
+    throw e;
+  }
+}
+
 /** Probe several paths in one round trip. */
 export async function probePaths(
   conn: Connection,
@@ -94,6 +130,20 @@ export async function probePaths(
   options: ProbeOptions = {},
 ): Promise<RemoteFileState[]> {
   if (paths.length === 0) return [];
+  return withAgent(
+    conn,
+    async (agent) => {
+      const reply = await agent.probe({ paths, ...options }).catch((e: Error) => {
+        if (e instanceof AgentGoneError) throw e;
+        throw new Error(`could not inspect ${paths.join(', ')}: ${e.message}`);
+      });
+      return paths.map((p, i) => fromAgentState(p, reply.states[i]!));
+    },
+    () => probeWithShell(conn, paths, options),
+  );
+}
+
+async function probeWithShell(conn: Connection, paths: readonly string[], options: ProbeOptions): Promise<RemoteFileState[]> {
   const script = paths.map((p) => probeScript(p, options)).join('\n');
   const res = await conn.exec(script);
   if (res.rc !== 0) throw new Error(`could not inspect ${paths.join(', ')}: ${res.stderr.trim()}`);
@@ -133,6 +183,38 @@ export async function writeFileAtomic(
   path: string,
   content: Buffer | string,
   options: WriteOptions = {},
+): Promise<{ backupFile?: string; after?: RemoteFileState }> {
+  const mode = options.mode === undefined ? undefined : modeForChmod(options.mode);
+  // The agent takes octal modes; a symbolic one ("u+rw") is chmod's job.
+  if (mode !== undefined && !/^[0-7]{4}$/.test(mode)) return writeWithShell(conn, path, content, options);
+  return withAgent(
+    conn,
+    async (agent) => {
+      const reply = await agent
+        .write({
+          path,
+          data: Buffer.from(content).toString('base64'),
+          ...(mode !== undefined ? { mode } : {}),
+          ...(options.owner ? { owner: options.owner } : {}),
+          ...(options.group ? { group: options.group } : {}),
+          backup: options.backup === true,
+          ...(options.probeAfter ? { probeAfter: options.probeAfter } : {}),
+        })
+        .catch((e: Error) => {
+          if (e instanceof AgentGoneError) throw e;
+          throw new Error(`could not write ${path}: ${e.message}`);
+        });
+      return { backupFile: reply.backup, after: reply.after ? fromAgentState(path, reply.after) : undefined };
+    },
+    () => writeWithShell(conn, path, content, options),
+  );
+}
+
+async function writeWithShell(
+  conn: Connection,
+  path: string,
+  content: Buffer | string,
+  options: WriteOptions,
 ): Promise<{ backupFile?: string; after?: RemoteFileState }> {
   const ownership =
     options.owner || options.group ? `${options.owner ?? ''}${options.group ? `:${options.group}` : ''}` : undefined;

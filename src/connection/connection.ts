@@ -2,6 +2,7 @@
 // one shell command (with stdin) and get its output. Files, stat and checksums are
 // built on top of it (src/remote-files.ts), so every transport (local, SSH) gets
 // them for free and a task costs as few round trips as the module asks for.
+import type { HostAgent } from './host-agent.js';
 
 export interface ExecOptions {
   /** Bytes written to the command's stdin, then closed. */
@@ -19,6 +20,11 @@ export interface Connection {
   readonly host: string;
   /** Run one POSIX sh command line (already quoted) on the host. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * The host's file agent, when the transport has one running (see
+   * host-agent.ts); file operations use it instead of shell commands.
+   */
+  agent?(): Promise<HostAgent | undefined>;
   close(): Promise<void>;
 }
 

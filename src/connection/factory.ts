@@ -94,9 +94,16 @@ async function keyIsEncrypted(file: string): Promise<boolean> {
   return parsed instanceof Error && /passphrase/i.test(parsed.message);
 }
 
+/** ansible_python_interpreter, unless it asks for discovery ("auto", "auto_silent", ...). */
+function pythonInterpreter(vars: Record<string, unknown>): string | undefined {
+  const v = str(vars.ansible_python_interpreter);
+  return v === undefined || /^auto/.test(v) ? undefined : v;
+}
+
 export async function openConnection(host: string, vars: Record<string, unknown>, s: ConnectionSettings): Promise<Connection> {
   const kind = str(s.connection) ?? str(vars.ansible_connection) ?? 'ssh';
-  if (kind === 'local') return new LocalConnection(host);
+  const python = pythonInterpreter(vars);
+  if (kind === 'local') return new LocalConnection(host, python);
   if (kind !== 'ssh' && kind !== 'paramiko' && kind !== 'smart') {
     throw new UnreachableError(`the connection type '${kind}' is not supported (use ssh or local)`);
   }
@@ -130,5 +137,6 @@ export async function openConnection(host: string, vars: Record<string, unknown>
     hostKeyChecking: s.hostKeyChecking,
     connectTimeoutMs: s.timeoutSeconds * 1000,
     ...(jump ? { jump } : {}),
+    ...(python ? { pythonInterpreter: python } : {}),
   });
 }

@@ -1,12 +1,41 @@
 // The `local` connection: commands run on the controller through /bin/sh.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Connection, ExecOptions, ExecResult } from './connection.js';
+import { agentWanted, HostAgent } from './host-agent.js';
+import { agentCommand } from './host-agent-program.js';
 
 export class LocalConnection implements Connection {
   /** Commands still running, ended by close() (e.g. on Ctrl-C). */
   private readonly running = new Set<ChildProcess>();
 
-  constructor(readonly host: string) {}
+  private hostAgent: Promise<HostAgent | undefined> | undefined;
+
+  constructor(
+    readonly host: string,
+    private readonly pythonInterpreter?: string,
+  ) {}
+
+  /** The agent is started by the first file operation that asks for it. */
+  async agent(): Promise<HostAgent | undefined> {
+    if (!agentWanted()) return undefined;
+    this.hostAgent ??= this.startAgent();
+    const agent = await this.hostAgent;
+    return agent?.alive ? agent : undefined;
+  }
+
+  private startAgent(): Promise<HostAgent | undefined> {
+    const child = spawn('/bin/sh', ['-c', agentCommand(this.pythonInterpreter)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    child.on('error', () => undefined);
+    child.stdin.on('error', () => undefined);
+    return HostAgent.start(
+      { send: (text) => void child.stdin.write(text), end: () => void child.stdin.end() },
+      (agent) => {
+        child.stdout.on('data', (d: Buffer) => agent.receive(d));
+        child.on('close', () => agent.gone('the host agent exited'));
+      },
+      10_000,
+    );
+  }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
@@ -32,6 +61,7 @@ export class LocalConnection implements Connection {
   }
 
   async close(): Promise<void> {
+    void this.hostAgent?.then((a) => a?.close());
     for (const child of this.running) {
       // The command runs in its own process group: end it and whatever it started.
       try {

@@ -35,6 +35,8 @@ import {
   type KnownHostEntry,
 } from './known-hosts.js';
 import { ShellSession } from './ssh-session.js';
+import { agentWanted, HostAgent } from './host-agent.js';
+import { agentCommand } from './host-agent-program.js';
 
 const { Client, utils } = ssh2;
 
@@ -65,6 +67,8 @@ export interface SshOptions {
   maxOutputBytes?: number;
   /** ProxyJump hops, in order (the first is reached directly). */
   jump?: SshJumpHop[];
+  /** ansible_python_interpreter: the Python for the host agent (default: found on the host). */
+  pythonInterpreter?: string;
 }
 
 /**
@@ -180,6 +184,7 @@ export class SshConnection implements Connection {
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly label: string;
+  private hostAgent: Promise<HostAgent | undefined> = Promise.resolve(undefined);
 
   constructor(private readonly options: SshOptions) {
     this.host = options.host;
@@ -243,6 +248,9 @@ export class SshConnection implements Connection {
       this.tcpAlive = false;
     });
     if (!sock) client.setNoDelay(true);
+    // The agent's channel opens alongside the shell's; nothing waits for it
+    // until the first file operation.
+    if (agentWanted()) this.hostAgent = startAgentChannel(client, o.pythonInterpreter, Math.max(1000, deadline - Date.now()));
     try {
       this.session = await ShellSession.open(
         client,
@@ -254,6 +262,12 @@ export class SshConnection implements Connection {
       this.closeJumps();
       throw e;
     }
+  }
+
+  /** The host's agent, if it has one running (see host-agent.ts). */
+  async agent(): Promise<HostAgent | undefined> {
+    const agent = await this.hostAgent;
+    return agent?.alive && !this.closed ? agent : undefined;
   }
 
   private closeJumps(): void {
@@ -417,6 +431,7 @@ export class SshConnection implements Connection {
     if (this.closed) return;
     this.closed = true;
     this.session?.close();
+    void this.hostAgent.then((a) => a?.close());
     const client = this.client;
     if (!client || !this.tcpAlive) {
       client?.destroy();
@@ -436,6 +451,31 @@ export class SshConnection implements Connection {
     });
     this.closeJumps();
   }
+}
+
+/** Start the host agent on its own exec channel; undefined when the host has no usable Python. */
+function startAgentChannel(client: ClientType, interpreter: string | undefined, timeoutMs: number): Promise<HostAgent | undefined> {
+  return new Promise((resolve) => {
+    try {
+      client.exec(agentCommand(interpreter), (err, channel) => {
+        if (err) return resolve(undefined);
+        const transport = { send: (text: string) => void channel.write(text), end: () => void channel.end() };
+        const started = HostAgent.start(
+          transport,
+          (agent) => {
+            channel.on('data', (d: Buffer) => agent.receive(d));
+            channel.stderr.on('data', () => undefined);
+            channel.on('close', () => agent.gone('the host agent exited'));
+            channel.on('error', (e: Error) => agent.gone(e.message));
+          },
+          timeoutMs,
+        );
+        resolve(started);
+      });
+    } catch {
+      resolve(undefined);
+    }
+  });
 }
 
 /** Open an SSH connection to one host; throws UnreachableError on failure. */

@@ -2,6 +2,7 @@
 // `become`. Modules stay unaware of both.
 import { quote, quoteArgv } from '../shell.js';
 import type { BecomeSpec, Connection, ExecOptions, ExecResult } from './connection.js';
+import type { HostAgent } from './host-agent.js';
 
 export interface TaskExecSettings {
   environment?: Record<string, string>;
@@ -49,6 +50,12 @@ export class TaskConnection implements Connection {
       ? Buffer.concat([Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')])
       : options.stdin;
     return this.inner.exec(wrapped, { ...options, stdin });
+  }
+
+  /** The agent runs as the connection's user: a task with become uses the shell. */
+  async agent(): Promise<HostAgent | undefined> {
+    if (this.settings.become || !this.inner.agent) return undefined;
+    return this.inner.agent();
   }
 
   close(): Promise<void> {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError, type Connection } from '../../src/connection/connection.js';
 import { openSsh, type SshOptions } from '../../src/connection/ssh.js';
 import { quote } from '../../src/shell.js';
+import { probePaths, sha1, writeFileAtomic } from '../../src/remote-files.js';
 import { freePort, SshdFixture, sshdUnavailableReason, sshKeygenFingerprint } from './sshd-fixture.js';
 
 const unavailable = sshdUnavailableReason();
@@ -61,6 +62,24 @@ describe.skipIf(unavailable !== undefined)('ssh connection (real sshd on loopbac
   afterAll(async () => {
     await Promise.all(open.map((c) => c.close().catch(() => undefined)));
     await sshd.stop();
+  });
+
+  it('starts the host agent on its own channel, and files go through it', async () => {
+    const agent = await conn.agent!();
+    expect(agent?.alive).toBe(true);
+    const dir = (await conn.exec('mktemp -d')).stdout.trim();
+    await writeFileAtomic(conn, `${dir}/f`, 'via agent\n', { mode: '0600' });
+    expect((await conn.exec(`stat -c %a ${dir}/f; cat ${dir}/f`)).stdout).toBe('600\nvia agent\n');
+    const [st] = await probePaths(conn, [`${dir}/f`], { checksum: true });
+    expect(st).toMatchObject({ type: 'file', mode: '0600', checksum: sha1('via agent\n') });
+    await conn.exec(`rm -rf ${dir}`);
+  });
+
+  it('has no agent when the interpreter is missing, and files still work', async () => {
+    const c = await connect({ pythonInterpreter: '/nonexistent/python3' });
+    expect(await c.agent!()).toBeUndefined();
+    const [st] = await probePaths(c, ['/']);
+    expect(st!.type).toBe('directory');
   });
 
   it('runs echo', async () => {

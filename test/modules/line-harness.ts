@@ -7,6 +7,12 @@ import { LocalConnection } from '../../src/connection/local.js';
 import { checkArgs } from '../../src/module-args.js';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../../src/module-types.js';
 
+/** One connection for every test of a file: one host agent, which ends with the worker (its stdin closes). */
+let shared: LocalConnection | undefined;
+function localhost(): LocalConnection {
+  return (shared ??= new LocalConnection('localhost'));
+}
+
 export interface LineRun {
   changed: boolean;
   result: ModuleResult;
@@ -20,7 +26,7 @@ function context<A>(args: A, check: boolean, diff: boolean): ModuleContext<A> {
   return {
     args,
     host: 'localhost',
-    conn: new LocalConnection('localhost'),
+    conn: localhost(),
     check,
     diff,
     task: { name: 'test', fileDir: tmpdir(), playbookDir: tmpdir() },

@@ -8,6 +8,12 @@ import { LocalConnection } from '../../src/connection/local.js';
 import { checkArgs } from '../../src/module-args.js';
 import type { FileDiff, Module, ModuleContext, ModuleResult } from '../../src/module-types.js';
 
+/** One connection for every test of a file: one host agent, which ends with the worker (its stdin closes). */
+let shared: LocalConnection | undefined;
+function localhost(): LocalConnection {
+  return (shared ??= new LocalConnection('localhost'));
+}
+
 export interface RunOptions {
   check?: boolean;
   diff?: boolean;
@@ -29,7 +35,7 @@ export function makeContext<A>(args: A, options: RunOptions = {}): ModuleContext
   return {
     args,
     host: 'localhost',
-    conn: new LocalConnection('localhost'),
+    conn: localhost(),
     check: options.check ?? false,
     diff: options.diff ?? false,
     task: { name: 'test', fileDir: fixtures, playbookDir: fixtures },

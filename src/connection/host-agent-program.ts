@@ -1,0 +1,176 @@
+// The program of the host agent (see host-agent.ts): a small Python 3 loop that
+// answers file requests (probe, atomic write) with system calls instead of
+// starting stat/sha1sum/mktemp/chmod/mv for every task. It is sent as the first
+// line of the agent's stdin, so nothing of it (or of any file content) is on a
+// command line. Works with Python 3.6+ (RHEL 8's platform-python) and needs
+// nothing beyond the standard library.
+//
+// Protocol: one JSON object per line each way, answered in order.
+//   {"op": "probe", "paths": [...], "follow": bool, "checksum": bool, "content": bool}
+//     -> {"ok": true, "states": [state...]}
+//   {"op": "write", "path": p, "data": base64, "mode": "0644"?, "owner"?, "group"?,
+//    "backup": bool, "probeAfter": {...}?}
+//     -> {"ok": true, "backup": path?, "after": state?}
+//   any failure -> {"error": "message"}
+// A state mirrors the shell probe in remote-files.ts: {"type": "absent"} or
+// {"type", "mode" (octal digits as stat %a), "uid", "gid", "owner", "group",
+//  "size", "mtime", "target"?, "sha1"?, "content" (base64)?}.
+
+export const AGENT_PROGRAM = String.raw`
+import base64, grp, hashlib, json, os, pwd, stat, sys, tempfile, time
+
+def user_name(uid):
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return 'UNKNOWN'
+
+def group_name(gid):
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return 'UNKNOWN'
+
+def read_file(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+def probe(path, follow, checksum, content):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return {'type': 'absent'}
+    kind = None
+    if stat.S_ISLNK(st.st_mode):
+        if not follow:
+            kind = 'link'
+        else:
+            try:
+                st = os.stat(path)
+            except OSError:
+                kind, st = 'link', None
+    if kind is None:
+        kind = 'directory' if stat.S_ISDIR(st.st_mode) else 'file' if stat.S_ISREG(st.st_mode) else 'other'
+    state = {'type': kind}
+    if st is not None:
+        state.update(mode=format(stat.S_IMODE(st.st_mode), 'o'), uid=st.st_uid, gid=st.st_gid,
+                     owner=user_name(st.st_uid), group=group_name(st.st_gid),
+                     size=st.st_size, mtime=int(st.st_mtime))
+    if kind == 'link':
+        state['target'] = os.readlink(path)
+    if kind == 'file' and (checksum or content):
+        data = read_file(path)
+        if checksum:
+            state['sha1'] = hashlib.sha1(data).hexdigest()
+        if content:
+            state['content'] = base64.b64encode(data).decode('ascii')
+    return state
+
+def name_to_id(lookup, name, what):
+    # pwd and grp entries both hold the numeric id third; a number that is not a name is taken as is.
+    try:
+        return lookup(name)[2]
+    except KeyError:
+        if name.isdigit():
+            return int(name)
+        raise Exception("invalid %s: '%s'" % (what, name))
+
+def write(req):
+    path = req['path']
+    directory = os.path.dirname(path) or '.'
+    fd, tmp = tempfile.mkstemp(prefix='.tsplay.', dir=directory)
+    answer = {}
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(base64.b64decode(req['data']))
+        if os.path.exists(path):
+            old = os.stat(path)
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+            try:
+                os.chown(tmp, old.st_uid, old.st_gid)
+            except OSError:
+                pass
+        else:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
+        if req.get('mode'):
+            os.chmod(tmp, int(req['mode'], 8))
+        if req.get('owner') or req.get('group'):
+            uid = name_to_id(pwd.getpwnam, req['owner'], 'user') if req.get('owner') else -1
+            gid = name_to_id(grp.getgrnam, req['group'], 'group') if req.get('group') else -1
+            os.chown(tmp, uid, gid)
+        if req.get('backup') and os.path.exists(path):
+            backup = '%s.%d.%s' % (path, os.getpid(), time.strftime('%Y-%m-%d@%H:%M:%S~'))
+            copy_preserving(path, backup)
+            answer['backup'] = backup
+        os.rename(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    after = req.get('probeAfter')
+    if after is not None:
+        answer['after'] = probe(path, after.get('follow'), after.get('checksum'), after.get('content'))
+    return answer
+
+def copy_preserving(src, dst):
+    st = os.stat(src)
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, 'wb') as f:
+        f.write(read_file(src))
+    os.chmod(dst, stat.S_IMODE(st.st_mode))
+    try:
+        os.chown(dst, st.st_uid, st.st_gid)
+    except OSError:
+        pass
+    os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+def handle(req):
+    op = req.get('op')
+    if op == 'probe':
+        return {'states': [probe(p, req.get('follow'), req.get('checksum'), req.get('content')) for p in req['paths']]}
+    if op == 'write':
+        return write(req)
+    raise Exception('unknown request %r' % op)
+
+def reply(obj):
+    out.write(json.dumps(obj).encode('ascii') + b'\n')
+    out.flush()
+
+out = sys.stdout.buffer
+reply({'ok': True, 'hello': 1, 'pid': os.getpid()})
+for line in iter(sys.stdin.buffer.readline, b''):
+    try:
+        answer = handle(json.loads(line.decode('utf-8')))
+        answer['ok'] = True
+    except Exception as e:
+        message = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        where = getattr(e, 'filename', None)
+        answer = {'error': '%s: %s' % (where, message) if where else message}
+    reply(answer)
+`;
+
+/** Python interpreters tried in order (as Ansible's discovery would find them on common systems). */
+const INTERPRETERS = ['/usr/bin/python3', '/usr/libexec/platform-python', '/usr/local/bin/python3', 'python3'];
+
+/** Reads the program from the first stdin line, then serves requests on stdin/stdout. */
+const LOADER = `import sys,json;exec(json.loads(sys.stdin.buffer.readline()))`;
+
+/**
+ * The sh command that starts the agent: the inventory's interpreter if given,
+ * else the first one found. Exits 127 when there is none (the caller then keeps
+ * using shell commands).
+ */
+export function agentCommand(interpreter?: string): string {
+  const candidates = interpreter ? [interpreter] : INTERPRETERS;
+  const words = candidates.map((c) => `'${c.replace(/'/g, `'\\''`)}'`).join(' ');
+  return `for p in ${words}; do if command -v "$p" >/dev/null 2>&1; then exec "$p" -c '${LOADER}'; fi; done; exit 127`;
+}
+
+/** The first line sent to the agent: the program itself, as a JSON string. */
+export function agentProgramLine(): string {
+  return `${JSON.stringify(AGENT_PROGRAM)}\n`;
+}

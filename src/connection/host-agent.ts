@@ -1,0 +1,160 @@
+// The host agent: one long-lived Python process per host (on its own channel,
+// next to the framed shell) that probes and writes files with system calls.
+// A file task through the shell starts several programs on the host (stat,
+// sha1sum, mktemp, chmod, mv: about 1 ms each, most of a task's cost); through
+// the agent it costs one request and no process start. Hosts without Python
+// simply have no agent, and every file operation goes through the shell.
+// Set TSPLAY_HOST_AGENT=0 to never start it.
+import { agentProgramLine } from './host-agent-program.js';
+
+export interface AgentFileState {
+  type: 'absent' | 'file' | 'directory' | 'link' | 'other';
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  owner?: string;
+  group?: string;
+  size?: number;
+  mtime?: number;
+  target?: string;
+  sha1?: string;
+  content?: string;
+}
+
+export interface AgentProbeRequest {
+  op: 'probe';
+  paths: readonly string[];
+  follow?: boolean;
+  checksum?: boolean;
+  content?: boolean;
+}
+
+export interface AgentWriteRequest {
+  op: 'write';
+  path: string;
+  /** The content, base64. */
+  data: string;
+  /** Octal digits only (symbolic modes go through the shell). */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  backup?: boolean;
+  probeAfter?: { follow?: boolean; checksum?: boolean; content?: boolean };
+}
+
+export interface AgentProbeReply {
+  states: AgentFileState[];
+}
+
+export interface AgentWriteReply {
+  backup?: string;
+  after?: AgentFileState;
+}
+
+/** The agent went away (its channel closed): callers fall back to the shell. */
+export class AgentGoneError extends Error {}
+
+/** The agent answered with an error (e.g. permission denied). */
+export class AgentRequestError extends Error {}
+
+/** What the agent needs from its transport: a way to send text, and to end it. */
+export interface AgentTransport {
+  send(text: string): void;
+  end(): void;
+}
+
+interface Waiting {
+  resolve: (value: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+}
+
+export class HostAgent {
+  private readonly waiting: Waiting[] = [];
+  private partial = '';
+  private goneReason: string | undefined;
+
+  private constructor(private readonly transport: AgentTransport) {}
+
+  /**
+   * Send the program and wait for its greeting. Resolves undefined when the
+   * host has no usable Python or does not answer within timeoutMs.
+   */
+  static start(transport: AgentTransport, wire: (agent: HostAgent) => void, timeoutMs: number): Promise<HostAgent | undefined> {
+    const agent = new HostAgent(transport);
+    wire(agent);
+    const hello = agent.next();
+    transport.send(agentProgramLine());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    return Promise.race([hello.then((h) => (h.hello === 1 ? agent : undefined)), timeout])
+      .catch(() => undefined)
+      .then((ready) => {
+        clearTimeout(timer);
+        if (!ready) agent.close('the host agent did not start');
+        return ready;
+      });
+  }
+
+  /** Bytes from the agent's stdout. */
+  receive(chunk: Buffer): void {
+    // The agent writes ASCII only (json.dumps escapes everything else).
+    this.partial += chunk.toString('latin1');
+    let nl: number;
+    while ((nl = this.partial.indexOf('\n')) >= 0) {
+      const line = this.partial.slice(0, nl);
+      this.partial = this.partial.slice(nl + 1);
+      const waiter = this.waiting.shift();
+      if (!waiter) continue;
+      try {
+        waiter.resolve(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        waiter.reject(new AgentGoneError(`the host agent sent an unreadable answer: ${line.slice(0, 200)}`));
+      }
+    }
+  }
+
+  /** The transport closed or failed: every waiting and later request fails. */
+  gone(reason: string): void {
+    if (this.goneReason !== undefined) return;
+    this.goneReason = reason;
+    for (const w of this.waiting.splice(0)) w.reject(new AgentGoneError(reason));
+  }
+
+  get alive(): boolean {
+    return this.goneReason === undefined;
+  }
+
+  close(reason = 'the host agent was closed'): void {
+    this.gone(reason);
+    this.transport.end();
+  }
+
+  private next(): Promise<Record<string, unknown>> {
+    if (this.goneReason !== undefined) return Promise.reject(new AgentGoneError(this.goneReason));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private async request(req: AgentProbeRequest | AgentWriteRequest): Promise<Record<string, unknown>> {
+    const answer = this.next();
+    this.transport.send(`${JSON.stringify(req)}\n`);
+    const reply = await answer;
+    if (typeof reply.error === 'string') throw new AgentRequestError(reply.error);
+    return reply;
+  }
+
+  async probe(req: Omit<AgentProbeRequest, 'op'>): Promise<AgentProbeReply> {
+    return (await this.request({ op: 'probe', ...req })) as unknown as AgentProbeReply;
+  }
+
+  async write(req: Omit<AgentWriteRequest, 'op'>): Promise<AgentWriteReply> {
+    return (await this.request({ op: 'write', ...req })) as unknown as AgentWriteReply;
+  }
+}
+
+/** False when the user switched the agent off (TSPLAY_HOST_AGENT=0). */
+export function agentWanted(): boolean {
+  const v = process.env.TSPLAY_HOST_AGENT;
+  return !(v !== undefined && /^(0|false|no|off)$/i.test(v));
+}
