@@ -149,6 +149,13 @@ export function prepareRoot(root: string, id: RootIdentity): string {
   ensureRootDir(root, 'root', 0o700);
   ensureRootDir(root, 'root/.ssh', 0o700);
   writeRootFile(root, 'root/.ssh/authorized_keys', `${id.authorizedKey}\n`, 0o600);
+  // root's shell start-up files as Debian ships them: the machine's own may set
+  // up developer tools (pyenv init costs ~0.3 s), and bash reads ~/.bashrc for
+  // every SSH session, which would slow down every runner's every channel.
+  for (const name of ['bashrc', 'profile']) {
+    const stock = `/usr/share/base-files/dot.${name}`;
+    writeRootFile(root, `root/.${name}`, existsSync(stock) ? readFileSync(stock, 'utf8') : '', 0o644);
+  }
 
   // sshd: a fresh ed25519 host key, root by key only, no reverse DNS.
   for (const type of ['rsa', 'ecdsa', 'dsa', 'ed25519']) {
