@@ -131,9 +131,13 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   }
 }
 
-/** An ora spinner on stderr when it is a terminal; ora is not even loaded otherwise. */
+/**
+ * An ora spinner on stderr when it is a terminal; ora is not even loaded
+ * otherwise. A terminal that reports no width (a pseudo-terminal nobody sized,
+ * e.g. under `script`) gets none: ora would clear lines forever there.
+ */
 async function spinnerFactory(): Promise<((text: string) => Ora) | undefined> {
-  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  if (!process.stderr.isTTY || !(process.stderr.columns > 0) || process.env.CI) return undefined;
   const { default: ora } = await import('ora');
   return (text) => ora({ text, stream: process.stderr });
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, tsplay } from './cli-helpers.js';
 
 let dir = '';
@@ -103,5 +103,23 @@ describe('tsplay run', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(99);
+  });
+
+  // On a terminal the text output has a spinner; a pseudo-terminal with no size
+  // (what `script` gives without a terminal around it) once made it loop forever.
+  it.each([
+    ['a sized terminal, with the spinner', 'stty cols 100 rows 30; ', true],
+    ['a terminal without a size, without it', '', false],
+  ])('finishes on %s', (_name, setup, spinner) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+    delete env.CI; // ora shows no spinner under CI
+    const command = `${setup}'${process.execPath}' '${CLI}' run '${join(dir, 'site.yml')}' -i '${join(dir, 'hosts.ini')}' -l web -e n=1 -e password=x`;
+    const res = spawnSync('script', ['-q', '-e', '-c', command, '/dev/null'], { env, encoding: 'utf8', timeout: 30_000, maxBuffer: 10_000_000 });
+    expect(res.error).toBeUndefined();
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/h1\s+: ok=3\s+changed=0/);
+    expect(res.stdout.length).toBeLessThan(20_000);
+    // ora hides the cursor while it spins.
+    expect(res.stdout.includes('\x1b[?25l')).toBe(spinner);
   });
 });
