@@ -15,7 +15,7 @@ import { listing } from './listing.js';
 import { PromptError, promptSecret } from './prompt.js';
 import { hostKeyCheckingFromEnv } from './connection/factory.js';
 import type { HostKeyChecking } from './connection/ssh.js';
-import type { Ora } from 'ora';
+import { TaskSpinner } from './output/task-spinner.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
@@ -123,7 +123,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   const reporter =
     flags.output === 'json'
       ? new JsonReporter(write)
-      : new TextReporter(write, { spinner: await spinnerFactory(), diff: options.diff });
+      : new TextReporter(write, { spinner: taskSpinner(), diff: options.diff });
   try {
     return await runPlaybooks(playbooks, inventory, options, reporter);
   } finally {
@@ -132,14 +132,18 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
 }
 
 /**
- * An ora spinner on stderr when it is a terminal; ora is not even loaded
- * otherwise. A terminal that reports no width (a pseudo-terminal nobody sized,
- * e.g. under `script`) gets none: ora would clear lines forever there.
+ * The spinner on stderr when it is a terminal; ora is loaded only when a task
+ * is slow enough to show it. A terminal that reports no width (a
+ * pseudo-terminal nobody sized, e.g. under `script`) gets none: ora would
+ * clear lines forever there.
  */
-async function spinnerFactory(): Promise<((text: string) => Ora) | undefined> {
+function taskSpinner(): TaskSpinner | undefined {
   if (!process.stderr.isTTY || !(process.stderr.columns > 0) || process.env.CI) return undefined;
-  const { default: ora } = await import('ora');
-  return (text) => ora({ text, stream: process.stderr });
+  return new TaskSpinner(async () => {
+    const { default: ora } = await import('ora');
+    // discardStdin off: no raw mode on the terminal, so Ctrl-C stays a plain SIGINT.
+    return (text) => ora({ text, stream: process.stderr, discardStdin: false });
+  });
 }
 
 export function buildProgram(): Command {

@@ -1,11 +1,11 @@
 // Ansible-shaped text output: PLAY/TASK banners, one line per host result,
-// unified diffs, and the recap. On a terminal an ora spinner shows the task
-// still running; off a terminal, plain lines only.
+// unified diffs, and the recap. On a terminal a spinner shows a task that keeps
+// the user waiting (task-spinner.ts); off a terminal, plain lines only.
 import { createTwoFilesPatch } from 'diff';
-import type { Ora } from 'ora';
 import type { FileDiff } from '../module-types.js';
 import type { HostResult, Reporter, RunEvent } from './events.js';
 import { pythonJson } from './python-json.js';
+import type { TaskSpinner } from './task-spinner.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const WIDTH = 80;
@@ -74,28 +74,25 @@ function hostLine(e: HostResult): string[] {
 }
 
 export class TextReporter implements Reporter {
-  private spinner: Ora | undefined;
   private pendingTask: { name: string; remaining: number } | undefined;
 
   constructor(
     private readonly write: (text: string) => void,
-    /** `spinner` makes the ora spinner (only on a terminal; ora is loaded only then). */
-    private readonly options: { spinner?: (text: string) => Ora; diff: boolean },
+    /** `spinner` only on a terminal. */
+    private readonly options: { spinner?: TaskSpinner; diff: boolean },
   ) {}
 
   private print(text: string): void {
-    const spinning = this.spinner?.isSpinning;
-    if (spinning) this.spinner!.stop();
-    this.write(text + '\n');
-    if (spinning && this.pendingTask && this.pendingTask.remaining > 0) this.startSpinner();
+    const { spinner } = this.options;
+    if (spinner) spinner.around(() => this.write(text + '\n'));
+    else this.write(text + '\n');
   }
 
-  private startSpinner(): void {
-    if (!this.options.spinner || !this.pendingTask) return;
-    const text = `${this.pendingTask.name} (${this.pendingTask.remaining} host${this.pendingTask.remaining === 1 ? '' : 's'} running)`;
-    if (!this.spinner) this.spinner = this.options.spinner(text);
-    this.spinner.text = text;
-    this.spinner.start();
+  private showSpinner(): void {
+    const task = this.pendingTask;
+    if (!this.options.spinner || !task) return;
+    if (task.remaining <= 0) return this.options.spinner.hide();
+    this.options.spinner.show(`${task.name} (${task.remaining} host${task.remaining === 1 ? '' : 's'} running)`);
   }
 
   private readonly renderers: { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>) => void } = {
@@ -103,13 +100,13 @@ export class TextReporter implements Reporter {
     task_start: (e) => {
       this.print(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
       this.pendingTask = { name: e.name, remaining: e.hosts };
-      this.startSpinner();
+      this.showSpinner();
     },
     host_result: (e) => {
       if (this.pendingTask && e.item === undefined) this.pendingTask.remaining--;
       if (this.options.diff && !e.noLog) for (const d of e.diff) this.print(renderDiff(d));
       for (const line of hostLine(e)) this.print(line);
-      if (this.pendingTask?.remaining === 0) this.spinner?.stop();
+      this.showSpinner();
     },
     included: (e) =>
       this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${itemLabel(e.item)})`}`),
@@ -132,6 +129,6 @@ export class TextReporter implements Reporter {
   }
 
   close(): void {
-    this.spinner?.stop();
+    this.options.spinner?.hide();
   }
 }
