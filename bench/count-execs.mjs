@@ -1,7 +1,9 @@
 // Diagnostic, not timed against anything: runs tsplay in this process with
 // SshConnection.exec wrapped to count the remote commands (round trips) it sends,
 // the bytes, and how long each took. Prints on stderr one line
-// `COUNT {"code","execs","stdinBytes","commandBytes","startupMs","spanMs","inExecMs","exitMs"}`:
+// `COUNT {"code","execs","agentRequests","stdinBytes","commandBytes","startupMs","spanMs","inExecMs","exitMs"}`:
+// requests to the host agent (HostAgent probe/write) are round trips too, counted
+// and timed alike.
 // startupMs = process start to the first command; spanMs = first command to the
 // last answer (mean over hosts); inExecMs = time a host had a command in flight
 // (mean over hosts); exitMs = last answer to the end of main().
