@@ -13,12 +13,17 @@
 //
 // Usage: npx vite-node bench/connect-storm.ts -- --hosts 50 [--concurrency 0]
 //        [--rounds 1] [--algos default|cheap] [--fixture loginRc,reexec]
-// (build first: npm run build). The hosts are always destroyed (finally block,
+//        [--variants dist,other/dist]
+// (build first: npm run build). --variants: builds of tsplay to compare (each a
+// directory holding src/connection/ssh.js); the rounds alternate between them on
+// the same hosts, so a busy machine slows all of them alike. The hosts are always destroyed (finally block,
 // plus lite-hosts.ts's own signal/exit handlers).
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
-import { openSsh } from '../dist/src/connection/ssh.js';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Connection } from '../dist/src/connection/connection.js';
+import type { openSsh as OpenSsh } from '../dist/src/connection/ssh.js';
 import { bootLiteHosts, type LiteFixtureOptions } from './lite-hosts.js';
 
 function arg(name: string, dflt: string): string {
@@ -31,6 +36,7 @@ const CONCURRENCY = Number(arg('concurrency', '0'));
 const ROUNDS = Number(arg('rounds', '1'));
 const ALGOS = arg('algos', 'default');
 const FIXTURE = arg('fixture', '');
+const VARIANTS = arg('variants', 'dist').split(',');
 const CLOCK_TICK = 100; // USER_HZ
 
 interface Phase {
@@ -118,10 +124,16 @@ async function limited<T, R>(items: T[], limit: number, fn: (item: T) => Promise
 async function main(): Promise<void> {
   const fixture: LiteFixtureOptions = {};
   for (const f of FIXTURE.split(',').filter(Boolean)) (fixture as Record<string, boolean>)[f] = true;
+  const builds: Array<{ name: string; openSsh: typeof OpenSsh }> = [];
+  for (const v of VARIANTS) {
+    const mod = (await import(resolve(fileURLToPath(new URL('..', import.meta.url)), v, 'src/connection/ssh.js'))) as { openSsh: typeof OpenSsh };
+    builds.push({ name: v, openSsh: mod.openSsh });
+  }
   const lab = await bootLiteHosts(HOSTS, fixture);
   try {
     console.log(`booted ${HOSTS} lite hosts in ${lab.bootMs} ms; fixture=${FIXTURE || '(default)'} algos=${ALGOS} concurrency=${CONCURRENCY || 'all'}`);
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let round = 1; round <= ROUNDS * builds.length; round++) {
+      const { name: build, openSsh } = builds[(round - 1) % builds.length]!;
       phases.clear();
       const srv0 = lab.hosts.reduce((a, h) => a + procCpuMs(h.pid!), 0);
       const m0 = machineTicks();
@@ -174,7 +186,7 @@ async function main(): Promise<void> {
       const capacityMs = ((m1.total - m0.total) * 1000) / CLOCK_TICK;
       const ph = [...phases.values()];
       const rel = (k: keyof Phase): number[] => ph.map((p) => (p[k] as number) - (p.start ?? 0));
-      console.log(`round ${round}: ${open.length}/${HOSTS} connected in ${wall.toFixed(0)} ms${failures.length ? `; failures: ${failures.slice(0, 3).join(' | ')}` : ''}`);
+      console.log(`round ${round} [${build}]: ${open.length}/${HOSTS} connected in ${wall.toFixed(0)} ms${failures.length ? `; failures: ${failures.slice(0, 3).join(' | ')}` : ''}`);
       console.log(
         `  CPU ms: controller ${ctlMs.toFixed(0)} (${(ctlMs / open.length).toFixed(1)}/conn), sshd+sessions ${srv.toFixed(0)} (${(srv / open.length).toFixed(1)}/conn, incl. teardown), ` +
           `machine busy ${machineMs.toFixed(0)} of ${capacityMs.toFixed(0)} (other ${(machineMs - ctlMs - Math.min(srv, machineMs)).toFixed(0)})`,
