@@ -530,7 +530,8 @@ function report(res: Results): string {
     p('## Scale: tsplay on many hosts');
     p();
     p('Hosts: **lite** (`bench/lite-hosts.ts`): one `sshd -D -f <config>` per network namespace on the machine\'s');
-    p('own root file system, own host key and authorized key, veth into a private bridge, `UsePAM no`.');
+    p('own root file system, own host key and authorized key, veth into a private bridge, `UsePAM no`, `sshd -r` (no');
+    p('re-exec per connection), root\'s ~/.bashrc of this machine hidden from the sessions (see its header comment).');
     p('A systemd-nspawn lab host (the comparison above) is a booted systemd + journald + sshd on an overlay, about');
     p('ten times the memory of a lite host (PSS figures above and below); lab hosts were not tried at 50/100 on');
     p('this 2-core machine. Lite hosts have no PAM session and no logind, so their remote side is cheaper than a lab');

@@ -2,10 +2,7 @@
 // the command line: `local`, or SSH with the user's ssh config, keys, agent,
 // password and host-key policy, and ProxyJump hops (from `-o ProxyJump=` / `-J`
 // in ansible_ssh_common_args or ansible_ssh_extra_args, else the ssh config).
-import { promises as fs } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { userInfo } from 'node:os';
 import { shlexSplit } from '../inventory/shlex.js';
 import { UnreachableError, type Connection } from './connection.js';
 import { LocalConnection } from './local.js';
@@ -83,14 +80,13 @@ async function jumpHops(spec: string, sshConfigFile: string | undefined): Promis
 
 /** Whether a private key file is encrypted (needs a passphrase); unreadable or unknown files say no (openSsh reports them). */
 async function keyIsEncrypted(file: string): Promise<boolean> {
-  const p = file === '~' || file.startsWith('~/') ? join(homedir(), file.slice(1)) : file;
-  let data: Buffer;
+  const { parsedKeyFile } = await import('./ssh.js');
+  let parsed: Awaited<ReturnType<typeof parsedKeyFile>>;
   try {
-    data = await fs.readFile(p);
+    parsed = await parsedKeyFile(file);
   } catch {
     return false;
   }
-  const parsed = ssh2.utils.parseKey(data);
   return parsed instanceof Error && /passphrase/i.test(parsed.message);
 }
 

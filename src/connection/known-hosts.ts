@@ -4,6 +4,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readParsed } from './file-cache.js';
 
 export interface KnownHostEntry {
   /** `@cert-authority` or `@revoked`, if the line has a marker. */
@@ -41,25 +42,37 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostEn
   return entries;
 }
 
-/** Read known_hosts files; a missing file is an empty one. */
+/**
+ * Read known_hosts files; a missing file is an empty one. Each file is parsed
+ * once while it is unchanged (file-cache.ts): hosts connecting at once share it.
+ * The entries are shared: do not mutate them.
+ */
 export async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
   const all: KnownHostEntry[] = [];
   for (const file of files) {
-    let text: string;
+    let entries: KnownHostEntry[];
     try {
-      text = await fs.readFile(file, 'utf8');
+      entries = await readParsed(file, `known_hosts:${file}`, (data) => parseKnownHosts(data.toString('utf8'), file));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw e;
     }
-    all.push(...parseKnownHosts(text, file));
+    all.push(...entries);
   }
   return all;
 }
 
+// Compiled host patterns: every host's lookup tests every known_hosts line.
+const patternCache = new Map<string, RegExp>();
+
 function globToRegExp(pattern: string): RegExp {
+  let re = patternCache.get(pattern);
+  if (re) return re;
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+  re = new RegExp(`^${body}$`, 'i');
+  if (patternCache.size >= 10_000) patternCache.clear();
+  patternCache.set(pattern, re);
+  return re;
 }
 
 /** Does a known_hosts host field match `name` (as produced by knownHostName)? */

@@ -3,10 +3,10 @@
 //
 // Not supported: `Include`, `Match exec` (never run: config text must not run
 // commands on the controller). ProxyJump hops are resolved in factory.ts.
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import SSHConfig from 'ssh-config';
+import { readParsed } from './file-cache.js';
 
 export interface SshHostConfig {
   hostName?: string;
@@ -36,7 +36,10 @@ function expandPath(value: string, tokens: Record<string, string>): string {
 
 /** Resolve the settings for `host` from ssh config text. */
 export function resolveSshConfig(text: string, host: string, options: { user?: string } = {}): SshHostConfig {
-  const config = SSHConfig.parse(text);
+  return resolveParsed(SSHConfig.parse(text), host, options);
+}
+
+function resolveParsed(config: SSHConfig, host: string, options: { user?: string }): SshHostConfig {
   const c = config.compute(
     options.user ? { Host: host, User: options.user } : { Host: host },
     { ignoreCase: true, matchExec: false },
@@ -65,14 +68,18 @@ export function resolveSshConfig(text: string, host: string, options: { user?: s
   };
 }
 
-/** Read `file` (default ~/.ssh/config; missing = empty) and resolve `host`. */
+/**
+ * Read `file` (default ~/.ssh/config; missing = empty) and resolve `host`. The
+ * file is parsed once while it is unchanged (file-cache.ts), not once per host.
+ */
 export async function readSshConfig(host: string, options: { file?: string; user?: string } = {}): Promise<SshHostConfig> {
   const file = options.file ?? path.join(os.homedir(), '.ssh', 'config');
-  let text = '';
+  let config: SSHConfig;
   try {
-    text = await fs.readFile(file, 'utf8');
+    config = await readParsed(file, 'ssh_config', (data) => SSHConfig.parse(data.toString('utf8')));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    config = SSHConfig.parse('');
   }
-  return resolveSshConfig(text, host, options);
+  return resolveParsed(config, host, options);
 }

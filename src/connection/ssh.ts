@@ -17,13 +17,13 @@
 // - ProxyJump (`jump`): the first hop is reached directly, each later hop and
 //   the target through a direct-tcpip channel (forwardOut) of the hop before.
 //   Every hop's host key is verified like the target's; close() closes all.
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, Client as ClientType, ParsedKey } from 'ssh2';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './connection.js';
+import { readParsed, secretKind } from './file-cache.js';
 import {
   appendKnownHost,
   checkHostKey,
@@ -92,14 +92,22 @@ function firstKey(parsed: ParsedKey | ParsedKey[] | Error): ParsedKey | Error {
   return Array.isArray(parsed) ? (parsed[0] ?? new Error('no key found')) : parsed;
 }
 
+/**
+ * Parse a private key file, once per file and passphrase while the file is
+ * unchanged (file-cache.ts): parallel hosts share one parsed key (an encrypted
+ * key's KDF runs once, not once per host). The result is shared: read-only.
+ */
+export function parsedKeyFile(file: string, passphrase?: string): Promise<ParsedKey | Error> {
+  return readParsed(expandHome(file), secretKind('private-key', passphrase), (data) => firstKey(utils.parseKey(data, passphrase)));
+}
+
 async function loadPrivateKey(file: string, passphrase: string | undefined): Promise<ParsedKey> {
-  let data: Buffer;
+  let key: ParsedKey | Error;
   try {
-    data = await fs.readFile(expandHome(file));
+    key = await parsedKeyFile(file, passphrase);
   } catch (e) {
     throw new UnreachableError(`${PREFIX}cannot read private key ${file}: ${(e as Error).message}`);
   }
-  const key = firstKey(utils.parseKey(data, passphrase));
   if (key instanceof Error) {
     const hint = /passphrase/i.test(key.message)
       ? passphrase === undefined
@@ -115,13 +123,12 @@ async function loadPrivateKey(file: string, passphrase: string | undefined): Pro
 async function defaultKeys(): Promise<ParsedKey[]> {
   const keys: ParsedKey[] = [];
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
-    let data: Buffer;
+    let key: ParsedKey | Error;
     try {
-      data = await fs.readFile(path.join(os.homedir(), '.ssh', name));
+      key = await parsedKeyFile(path.join(os.homedir(), '.ssh', name));
     } catch {
       continue;
     }
-    const key = firstKey(utils.parseKey(data));
     if (!(key instanceof Error) && key.isPrivateKey()) keys.push(key); // encrypted ones are skipped
   }
   return keys;
