@@ -1,5 +1,5 @@
 // Connect storm: boot N lite hosts (bench/lite-hosts.ts), open one tsplay SSH
-// connection (openSsh from dist/, as bench/floor.ts does) to each, and report
+// connection (openSsh from a build in dist/) to each, and report
 // where the time goes:
 //
 // - per connection, ms from the start of the storm to: TCP connected, server
@@ -22,8 +22,8 @@ import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Connection } from '../dist/src/connection/connection.js';
-import type { openSsh as OpenSsh } from '../dist/src/connection/ssh.js';
+import type { Connection } from '../src/connection/connection.js';
+import type { openSsh as OpenSsh } from '../src/connection/ssh.js';
 import { bootLiteHosts, type LiteFixtureOptions } from './lite-hosts.js';
 
 function arg(name: string, dflt: string): string {
