@@ -1,10 +1,10 @@
 // Validating a task's options against its module's schema (ajv): Ansible's
 // option aliases and boolean spellings, defaults applied to a copy, and every
 // problem reported at once with the module and option named.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Module } from './module-types.js';
+import { loadValidator } from './module-validators.js';
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: false });
 const compiled = new WeakMap<Module<any, any>, ValidateFunction>();
 
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true', 'y', 't']);
@@ -25,7 +25,7 @@ export function toBoolean(value: unknown): boolean | undefined {
 function validatorFor(module: Module<any, any>): ValidateFunction {
   let fn = compiled.get(module);
   if (!fn) {
-    fn = ajv.compile({ additionalProperties: false, ...module.schema });
+    fn = loadValidator(module);
     compiled.set(module, fn);
   }
   return fn;

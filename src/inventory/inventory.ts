@@ -43,14 +43,25 @@ export class LoadedInventory implements Inventory {
     return !this.data.hosts.has(name) && LOCALHOST_NAMES.includes(name);
   }
 
+  // groups and group_names go into every task's variables, but the inventory does
+  // not change once loaded: work them out once, and hand out copies (callers own them).
+  private groupsMemo: Map<string, string[]> | undefined;
+  private readonly groupNamesMemo = new Map<string, string[]>();
+
   groupsVar(): Record<string, string[]> {
+    this.groupsMemo ??= new Map([...this.data.groups.keys()].map((name) => [name, this.data.groupHosts(name)]));
     const out: Record<string, string[]> = {};
-    for (const name of this.data.groups.keys()) out[name] = this.data.groupHosts(name);
+    for (const [name, hosts] of this.groupsMemo) out[name] = hosts.slice();
     return out;
   }
 
   groupNames(host: string): string[] {
-    return [...this.data.hostGroups(host)].filter((g) => g !== 'all').sort();
+    let names = this.groupNamesMemo.get(host);
+    if (!names) {
+      names = [...this.data.hostGroups(host)].filter((g) => g !== 'all').sort();
+      this.groupNamesMemo.set(host, names);
+    }
+    return names.slice();
   }
 
   hostVars(host: string, playbookDirs: string[] = []): Record<string, unknown> {

@@ -10,6 +10,7 @@
 //  - every `{{ }}` goes through runtime.emit so the templar can see the native
 //    value of a lone expression (Ansible's type preservation).
 import { compiler, lexer, nodes, parser, type AnyClass, type AnyNode } from './nunjucks-internals.js';
+import { simpleTemplateCode } from './simple-template.js';
 
 const Parser: AnyClass = parser.Parser;
 const Compiler: AnyClass = compiler.Compiler;
@@ -283,15 +284,22 @@ export interface CompiledTemplate {
 
 const LEX_OPTS = { trimBlocks: true, lstripBlocks: false, autoescape: false };
 
+/** The JS code nunjucks' parser and code generator (as changed here) make of Jinja text. */
+export function templateCode(src: string, name: string): string {
+  const p = new (JinjaParser as AnyClass)(lexer.lex(src, LEX_OPTS));
+  const ast = p.parseAsRoot();
+  const c = new (JinjaCompiler as AnyClass)(name, false);
+  c.compile(ast);
+  return c.getCode() as string;
+}
+
 /** Compile Jinja text (already preprocessed) to nunjucks' root render function. */
 export function compileTemplate(src: string, name: string): CompiledTemplate {
   try {
-    const p = new (JinjaParser as AnyClass)(lexer.lex(src, LEX_OPTS));
-    const ast = p.parseAsRoot();
-    const c = new (JinjaCompiler as AnyClass)(name, false);
-    c.compile(ast);
+    // Plain `{{ name }}` placeholders: the same code, written without the cold compiler.
+    const code = simpleTemplateCode(src) ?? templateCode(src, name);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function(c.getCode())() as CompiledTemplate;
+    return new Function(code)() as CompiledTemplate;
   } catch (err) {
     let msg = err instanceof Error ? err.message : String(err);
     msg = msg.replace(/^\([^)]*\)\s*(\[[^\]]*\])?\s*/, '').trim();
