@@ -529,6 +529,10 @@ function report(res: Results): string {
   if (res.scale.length) {
     p('## Scale: tsplay on many hosts');
     p();
+    p('ms/task/host = wall / 40 (all hosts in parallel); marginal = (wall - wall of the 1-task run) / 39, comparable with');
+    p('the raw floor, which is timed on open connections. Here the floor and tsplay share the 2 cores with every');
+    p("host's sshd, shells and agents, so the floor per command grows with the number of hosts.");
+    p();
     p('Hosts: **lite** (`bench/lite-hosts.ts`): one `sshd -D -f <config>` per network namespace on the machine\'s');
     p('own root file system, own host key and authorized key, veth into a private bridge, `UsePAM no`, `sshd -r` (no');
     p('re-exec per connection), root\'s ~/.bashrc of this machine hidden from the sessions (see its header comment).');
@@ -538,13 +542,15 @@ function report(res: Results): string {
     p('host\'s. On this machine the hosts share the two cores with the controller: at 50/100 hosts the host side');
     p('(100 sshds doing key exchange, remote shells) dominates the wall time, not the controller (see its CPU).');
     p();
-    p('| hosts | run | wall s | CPU s | max RSS MB | ms/task/host | raw floor ms/cmd | per task / floor | changed/host |');
-    p('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    p('| hosts | run | wall s | CPU s | max RSS MB | ms/task/host | marginal ms/task | raw floor ms/cmd | marginal / floor | changed/host |');
+    p('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const e of res.scale) {
-      if (e.error) p(`| ${e.hosts} | error: ${e.error.replace(/\|/g, '/').slice(0, 200)} | | | | | | | |`);
+      if (e.error) p(`| ${e.hosts} | error: ${e.error.replace(/\|/g, '/').slice(0, 200)} | | | | | | | | |`);
+      const one = best(e.runs, 'tsplay', '1 task');
       for (const r of e.runs) {
         const per = r.m.wallMs / TASKS;
-        p(`| ${e.hosts} | ${r.runner} ${r.phase} | ${s(r.m.wallMs)} | ${s(r.m.cpuMs)} | ${mb(r.m.maxRssKb)} | ${r.phase === '1 task' ? '' : per.toFixed(1)} | ${e.floor?.perCommandMs.toFixed(2) ?? ''} | ${e.floor && r.phase !== '1 task' ? x(per, e.floor.perCommandMs) : ''} | ${r.changed} |`);
+        const marg = one && r.phase !== '1 task' ? (r.m.wallMs - one.m.wallMs) / (TASKS - 1) : undefined;
+        p(`| ${e.hosts} | ${r.runner} ${r.phase} | ${s(r.m.wallMs)} | ${s(r.m.cpuMs)} | ${mb(r.m.maxRssKb)} | ${r.phase === '1 task' ? '' : per.toFixed(1)} | ${marg?.toFixed(1) ?? ''} | ${e.floor?.perCommandMs.toFixed(2) ?? ''} | ${e.floor && marg !== undefined ? x(marg, e.floor.perCommandMs) : ''} | ${r.changed} |`);
       }
     }
     p();
