@@ -113,7 +113,7 @@ describe('tsplay run', () => {
     ['a sized terminal, quick tasks: no spinner', 'stty cols 100 rows 30; ', 'site.yml', false],
     ['a terminal without a size, a slow task: no spinner', '', 'slow.yml', false],
   ])('finishes on %s', (_name, setup, playbook, spinner) => {
-    writeFileSync(join(dir, 'slow.yml'), '- hosts: web\n  gather_facts: false\n  tasks:\n    - command: sleep 1\n');
+    writeFileSync(join(dir, 'slow.yml'), '- hosts: web\n  gather_facts: false\n  tasks:\n    - command: sleep 2\n');
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
     delete env.CI; // no spinner under CI
     const command = `${setup}'${process.execPath}' '${CLI}' run '${join(dir, playbook)}' -i '${join(dir, 'hosts.ini')}' -l web -e n=1 -e password=x`;

@@ -1,10 +1,11 @@
 // The spinner of the text output: it appears only when a task has kept the
 // user waiting (SPINNER_DELAY_MS), so a run of quick tasks never loads ora, never
 // redraws and costs nothing; a slow task (a package install) shows it spinning.
+// A second, because the first task also waits for the hosts to connect.
 // Lines printed while it spins are written between a clear and a redraw.
 import type { Ora } from 'ora';
 
-export const SPINNER_DELAY_MS = 300;
+export const SPINNER_DELAY_MS = 1000;
 
 export type SpinnerLoader = () => Promise<(text: string) => Ora>;
 
