@@ -483,8 +483,8 @@ function report(res: Results): string {
       p(`- tsplay per task per host <= 3x the raw floor (${medFloor.toFixed(2)} ms a command on open connections), judged on the marginal cost per task (start-up and connecting left out, as in the floor; medians): first run ${mf.toFixed(1)} ms = ${f.toFixed(1)}x ${yes(f <= 3)}, re-run ${mr.toFixed(1)} ms = ${r.toFixed(1)}x ${yes(r <= 3)}. Whole wall time / ${TASKS}, start-up included (best run): ${(tf.m.wallMs / TASKS).toFixed(1)} / ${(tr.m.wallMs / TASKS).toFixed(1)} ms.`);
     }
     const o = c.output ?? [];
-    const med = (runner: Run['runner'], phase: Run['phase']): number =>
-      median(o.filter((r) => r.runner === runner && r.phase === phase && r.m.code === 0).map((r) => r.m.wallMs));
+    const med = (runner: Run['runner'], phase: Run['phase'], what: 'wallMs' | 'cpuMs' = 'wallMs'): number =>
+      median(o.filter((r) => r.runner === runner && r.phase === phase && r.m.code === 0).map((r) => r.m[what]));
     if (o.length) {
       const pct = (a: number, b: number): string => `${a >= b ? '+' : ''}${((a / b - 1) * 100).toFixed(0)}%`;
       const within = (a: number, b: number): boolean => Math.abs(a / b - 1) <= 0.1;
@@ -493,6 +493,12 @@ function report(res: Results): string {
         return `${ph}: on a terminal spinner ${s(y)} s vs json ${s(jy)} s (${pct(y, jy)}), in a pipe text ${s(t)} s vs json ${s(j)} s (${pct(t, j)}) ${yes(within(y, jy) && within(t, j))}`;
       });
       p(`- Output does not limit speed: text (with the spinner, on a terminal) and \`--output json\` within 10% of each other, compared under the same conditions (medians of ${OUTPUT_REPS} interleaved runs each): ${parts.join('; ')}.`);
+      // CPU time is less at the mercy of other load on the machine than wall time.
+      const cpu = (['first', 're-run'] as const).map((ph) => {
+        const [t, y, j, jy] = [med('tsplay', ph, 'cpuMs'), med('tsplay tty', ph, 'cpuMs'), med('tsplay json', ph, 'cpuMs'), med('tsplay json tty', ph, 'cpuMs')];
+        return `${ph}: terminal spinner ${s(y)} s vs json ${s(jy)} s (${pct(y, jy)}), pipe text ${s(t)} s vs json ${s(j)} s (${pct(t, j)})`;
+      });
+      p(`  Controller CPU time of the same runs (medians): ${cpu.join('; ')}.`);
     }
     p();
     if (c.execCount) {
