@@ -61,35 +61,31 @@ function probeScript(path: string, options: ProbeOptions): string {
     .join('\n');
 }
 
+/** The shell probe's `key=value` lines, in the agent's wire shape (one conversion serves both). */
 function parseProbe(path: string, block: string): RemoteFileState {
   const fields = new Map<string, string>();
   for (const line of block.split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
   }
-  const type = fields.get('type');
-  if (!type || type === 'absent') return { path, exists: false };
   const num = (k: string): number | undefined => (fields.has(k) ? Number(fields.get(k)) : undefined);
-  const content = fields.get('content');
-  return {
-    path,
-    exists: true,
-    type: type as RemoteFileType,
-    mode: fields.get('mode')?.padStart(4, '0'),
+  return toFileState(path, {
+    type: (fields.get('type') || 'absent') as AgentFileState['type'],
+    mode: fields.get('mode'),
     uid: num('uid'),
     gid: num('gid'),
     owner: fields.get('owner'),
     group: fields.get('group'),
     size: num('size'),
     mtime: num('mtime'),
-    linkTarget: fields.get('target'),
-    checksum: fields.get('sha1')?.slice(0, 40),
-    content: content !== undefined ? Buffer.from(content, 'base64') : undefined,
-  };
+    target: fields.get('target'),
+    sha1: fields.get('sha1')?.slice(0, 40),
+    content: fields.get('content'),
+  });
 }
 
-/** The same state from the host agent's answer. */
-function fromAgentState(path: string, s: AgentFileState): RemoteFileState {
+/** A file's state as modules see it, from the agent's answer or the parsed shell probe. */
+function toFileState(path: string, s: AgentFileState): RemoteFileState {
   if (s.type === 'absent') return { path, exists: false };
   return {
     path,
@@ -137,7 +133,7 @@ export async function probePaths(
         if (e instanceof AgentGoneError) throw e;
         throw new Error(`could not inspect ${paths.join(', ')}: ${e.message}`);
       });
-      return paths.map((p, i) => fromAgentState(p, reply.states[i]!));
+      return paths.map((p, i) => toFileState(p, reply.states[i]!));
     },
     () => probeWithShell(conn, paths, options),
   );
@@ -204,7 +200,7 @@ export async function writeFileAtomic(
           if (e instanceof AgentGoneError) throw e;
           throw new Error(`could not write ${path}: ${e.message}`);
         });
-      return { backupFile: reply.backup, after: reply.after ? fromAgentState(path, reply.after) : undefined };
+      return { backupFile: reply.backup, after: reply.after ? toFileState(path, reply.after) : undefined };
     },
     () => writeWithShell(conn, path, content, options),
   );
