@@ -5,6 +5,8 @@
 // the agent it costs one request and no process start. Hosts without Python
 // simply have no agent, and every file operation goes through the shell.
 // Set TSPLAY_HOST_AGENT=0 to never start it.
+import type { EventEmitter } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
 import { agentProgramLine } from './host-agent-program.js';
 
 export interface AgentFileState {
@@ -57,10 +59,14 @@ export class AgentGoneError extends Error {}
 /** The agent answered with an error (e.g. permission denied). */
 export class AgentRequestError extends Error {}
 
-/** What the agent needs from its transport: a way to send text, and to end it. */
-export interface AgentTransport {
-  send(text: string): void;
-  end(): void;
+/**
+ * Where the agent runs: its stdin and stdout, and what emits 'close' when it
+ * ends (an SSH channel is all three; a child process has two streams and itself).
+ */
+export interface AgentStreams {
+  input: Writable;
+  output: Readable;
+  ended: EventEmitter;
 }
 
 interface Waiting {
@@ -73,17 +79,19 @@ export class HostAgent {
   private partial = '';
   private goneReason: string | undefined;
 
-  private constructor(private readonly transport: AgentTransport) {}
+  private constructor(private readonly input: Writable) {}
 
   /**
    * Send the program and wait for its greeting. Resolves undefined when the
    * host has no usable Python or does not answer within timeoutMs.
    */
-  static start(transport: AgentTransport, wire: (agent: HostAgent) => void, timeoutMs: number): Promise<HostAgent | undefined> {
-    const agent = new HostAgent(transport);
-    wire(agent);
+  static start(streams: AgentStreams, timeoutMs: number): Promise<HostAgent | undefined> {
+    const agent = new HostAgent(streams.input);
+    streams.input.on('error', (e: Error) => agent.gone(e.message));
+    streams.output.on('data', (d: Buffer) => agent.receive(d));
+    streams.ended.on('close', () => agent.gone('the host agent exited'));
     const hello = agent.next();
-    transport.send(agentProgramLine());
+    streams.input.write(agentProgramLine());
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), timeoutMs);
@@ -128,7 +136,7 @@ export class HostAgent {
 
   close(reason = 'the host agent was closed'): void {
     this.gone(reason);
-    this.transport.end();
+    this.input.end();
   }
 
   private next(): Promise<Record<string, unknown>> {
@@ -138,7 +146,7 @@ export class HostAgent {
 
   private async request(req: AgentProbeRequest | AgentWriteRequest): Promise<Record<string, unknown>> {
     const answer = this.next();
-    this.transport.send(`${JSON.stringify(req)}\n`);
+    this.input.write(`${JSON.stringify(req)}\n`);
     const reply = await answer;
     if (typeof reply.error === 'string') throw new AgentRequestError(reply.error);
     return reply;

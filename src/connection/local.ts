@@ -26,15 +26,7 @@ export class LocalConnection implements Connection {
   private startAgent(): Promise<HostAgent | undefined> {
     const child = spawn('/bin/sh', ['-c', agentCommand(this.pythonInterpreter)], { stdio: ['pipe', 'pipe', 'ignore'] });
     child.on('error', () => undefined);
-    child.stdin.on('error', () => undefined);
-    return HostAgent.start(
-      { send: (text) => void child.stdin.write(text), end: () => void child.stdin.end() },
-      (agent) => {
-        child.stdout.on('data', (d: Buffer) => agent.receive(d));
-        child.on('close', () => agent.gone('the host agent exited'));
-      },
-      10_000,
-    );
+    return HostAgent.start({ input: child.stdin, output: child.stdout, ended: child }, 10_000);
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {

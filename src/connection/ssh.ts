@@ -466,17 +466,8 @@ function startAgentChannel(client: ClientType, interpreter: string | undefined, 
     try {
       client.exec(agentCommand(interpreter), (err, channel) => {
         if (err) return resolve(undefined);
-        const transport = { send: (text: string) => void channel.write(text), end: () => void channel.end() };
-        const started = HostAgent.start(
-          transport,
-          (agent) => {
-            channel.on('data', (d: Buffer) => agent.receive(d));
-            channel.stderr.on('data', () => undefined);
-            channel.on('close', () => agent.gone('the host agent exited'));
-            channel.on('error', (e: Error) => agent.gone(e.message));
-          },
-          timeoutMs,
-        );
+        channel.stderr.resume(); // a traceback is of no use here; keep the channel flowing
+        const started = HostAgent.start({ input: channel, output: channel, ended: channel }, timeoutMs);
         resolve(started);
       });
     } catch {
