@@ -1,7 +1,7 @@
 // blockinfile: keep a block of lines between marker lines in a file, Ansible
 // 2.14's way. The plan reads the file in one probe and computes the new content
 // on the controller (src/line-edits/blockinfile-edit.ts); apply writes it.
-import { ModuleFailure, type Module, type ModuleResult } from '../src/module-types.js';
+import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
 import { hasChanges } from '../src/file-attributes.js';
 import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
 import { blockInFile, DEFAULT_MARKER, type BlockOptions } from '../src/line-edits/blockinfile-edit.js';
@@ -13,9 +13,11 @@ import {
   COMMON_OPTIONS,
   editDiffs,
   PATH_ALIASES,
-  probeTarget,
+  planAndEdit,
+  planEdit,
   withAttributes,
   type EditArgs,
+  type Target,
   type EditState,
 } from '../src/line-edits/file-edit.js';
 
@@ -25,6 +27,31 @@ interface BlockInFileArgs extends EditArgs, BlockOptions {
 
 interface BlockPlanState extends EditState {
   result: ModuleResult;
+}
+
+/** The plan from the file as found (file-edit.ts probes it, or knows it). */
+function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<BlockPlanState> {
+  const { args } = ctx;
+  if (args.insertafter !== undefined && args.insertbefore !== undefined) {
+    throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
+  }
+  const spec = attributeSpec(args);
+  const st = target.state;
+  if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+  if (!st.exists && !args.create) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+  if (!st.exists && args.state === 'absent') {
+    return { changed: false, result: { msg: `File ${args.path} not present` } };
+  }
+  const before = st.content ?? Buffer.alloc(0);
+  const edit = blockInFile(st.exists ? bytesToStr(before) : undefined, args);
+  const data = strToBytes(edit.text);
+  const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
+  const result: ModuleResult = { msg };
+  const diff = ctx.diff
+    ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
+    : undefined;
+  const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
+  return { changed, result, diff, state };
 }
 
 const blockinfile: Module<BlockInFileArgs, BlockPlanState> = {
@@ -47,30 +74,8 @@ const blockinfile: Module<BlockInFileArgs, BlockPlanState> = {
   },
   optionAliases: { ...PATH_ALIASES, content: 'block' },
 
-  async plan(ctx) {
-    const { args } = ctx;
-    if (args.insertafter !== undefined && args.insertbefore !== undefined) {
-      throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
-    }
-    const spec = attributeSpec(args);
-    const target = await probeTarget(ctx.conn, args.path);
-    const st = target.state;
-    if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
-    if (!st.exists && !args.create) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
-    if (!st.exists && args.state === 'absent') {
-      return { changed: false, result: { msg: `File ${args.path} not present` } };
-    }
-    const before = st.content ?? Buffer.alloc(0);
-    const edit = blockInFile(st.exists ? bytesToStr(before) : undefined, args);
-    const data = strToBytes(edit.text);
-    const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
-    const result: ModuleResult = { msg };
-    const diff = ctx.diff
-      ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
-      : undefined;
-    const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
-    return { changed, result, diff, state };
-  },
+  plan: (ctx) => planEdit(ctx, planFrom),
+  planAndApply: (ctx) => planAndEdit(ctx, planFrom),
 
   async apply(ctx, plan) {
     const s = plan.state!;

@@ -9,7 +9,9 @@ import {
   attributeSpec,
   findControllerFile,
   mkdirCommand,
+  planAndWrite,
   planWrite,
+  type ContentSource,
   type WriteArgs,
   type WritePlanState,
 } from '../src/copy-core.js';
@@ -106,31 +108,41 @@ async function applyTree(ctx: ModuleContext<CopyArgs>, plan: Plan<CopyState>, tr
   return { result: { ...plan.result } };
 }
 
-async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Plan<CopyState>> {
+/** Where the bytes come from: inline content, a controller file or directory, or the host itself. */
+type CopySource = { content: ContentSource } | { tree: string } | { remote: string };
+
+function copySource(ctx: ModuleContext<CopyArgs>): CopySource {
   const { args } = ctx;
   if (args.src === undefined && args.content === undefined) throw new ModuleFailure('src (or content) is required');
   if (args.src !== undefined && args.content !== undefined) {
     throw new ModuleFailure('src and content are mutually exclusive');
   }
-  let plan: Plan<WritePlanState>;
   if (args.content !== undefined) {
-    const data = Buffer.from(args.content, 'utf8');
-    plan = await planWrite(ctx, args, { data, header: 'dynamically generated' });
-  } else if (args.remote_src) {
-    plan = await planRemoteSrc(ctx, args.src!);
-  } else {
-    const local = findControllerFile(ctx, 'files', args.src!);
-    const st = statSync(local);
-    if (st.isDirectory()) return planTree(ctx, local);
-    plan = await planWrite(ctx, args, {
-      data: readFileSync(local),
-      header: local,
-      basename: basename(local),
-      src: local,
-      mode: st.mode & 0o7777,
-    });
+    return { content: { data: Buffer.from(args.content, 'utf8'), header: 'dynamically generated' } };
   }
-  return { ...plan, state: plan.state && { single: plan.state } };
+  if (args.remote_src) return { remote: args.src! };
+  const local = findControllerFile(ctx, 'files', args.src!);
+  const st = statSync(local);
+  if (st.isDirectory()) return { tree: local };
+  return {
+    content: { data: readFileSync(local), header: local, basename: basename(local), src: local, mode: st.mode & 0o7777 },
+  };
+}
+
+const single = (plan: Plan<WritePlanState>): Plan<CopyState> => ({ ...plan, state: plan.state && { single: plan.state } });
+
+async function planFrom(ctx: ModuleContext<CopyArgs>, source: CopySource): Promise<Plan<CopyState>> {
+  if ('tree' in source) return planTree(ctx, source.tree);
+  if ('remote' in source) return single(await planRemoteSrc(ctx, source.remote));
+  return single(await planWrite(ctx, ctx.args, source.content));
+}
+
+/** A real run: a single file is planned and written in one round trip (copy-core's planAndWrite). */
+async function planAndCopy(ctx: ModuleContext<CopyArgs>) {
+  const source = copySource(ctx);
+  if (!('content' in source)) return { plan: await planFrom(ctx, source) };
+  const { plan, applied } = await planAndWrite(ctx, ctx.args, source.content);
+  return { plan: single(plan), applied };
 }
 
 /** remote_src: the source is read from the host in the same probe as dest. */
@@ -179,7 +191,8 @@ const copy: Module<CopyArgs, CopyState> = {
     required: ['dest'],
   },
   optionAliases: { thirsty: 'force', attr: 'attributes' },
-  plan: planCopy,
+  plan: (ctx) => planFrom(ctx, copySource(ctx)),
+  planAndApply: planAndCopy,
   async apply(ctx, plan) {
     const state = plan.state!;
     if ('tree' in state) return applyTree(ctx, plan, state.tree);

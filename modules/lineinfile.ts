@@ -1,7 +1,9 @@
 // lineinfile: make sure one line is in a file (or not), Ansible 2.14's way. The
 // plan reads the file in one probe and computes the new content on the
-// controller (src/line-edits/lineinfile-edit.ts); apply writes exactly that.
-import { ModuleFailure, type Module, type ModuleResult } from '../src/module-types.js';
+// controller (src/line-edits/lineinfile-edit.ts); apply writes exactly that. In
+// a real run, a file an earlier task read or wrote is edited in one round trip
+// (planAndEdit in src/line-edits/file-edit.ts).
+import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
 import { hasChanges } from '../src/file-attributes.js';
 import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
 import {
@@ -12,9 +14,11 @@ import {
   COMMON_OPTIONS,
   editDiffs,
   PATH_ALIASES,
-  probeTarget,
+  planAndEdit,
+  planEdit,
   withAttributes,
   type EditArgs,
+  type Target,
   type EditState,
 } from '../src/line-edits/file-edit.js';
 import { lineInFileAbsent, lineInFilePresent, type LineOptions } from '../src/line-edits/lineinfile-edit.js';
@@ -51,6 +55,42 @@ function emptyPatternWarning(args: LineInFileArgs): string | undefined {
   );
 }
 
+/** The plan from the file as found (file-edit.ts probes it, or knows it). */
+function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<LinePlanState> {
+  const { args } = ctx;
+  checkExclusive(args as unknown as Record<string, unknown>);
+  const spec = attributeSpec(args);
+  const st = target.state;
+  if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+  let edit;
+  if (args.state === 'present') {
+    if (args.backrefs && args.regexp === undefined) throw new ModuleFailure('regexp is required with backrefs=true');
+    if (args.line === undefined) throw new ModuleFailure('line is required with state=present');
+    if (!st.exists && !args.create) {
+      throw new ModuleFailure(`Destination ${args.path} does not exist !`, { rc: 257 });
+    }
+    edit = lineInFilePresent(bytesToStr(st.content ?? Buffer.alloc(0)), args);
+  } else {
+    if (args.line === undefined && args.regexp === undefined && args.search_string === undefined) {
+      throw new ModuleFailure('one of line, search_string, or regexp is required with state=absent');
+    }
+    if (!st.exists) return { changed: false, result: { msg: 'file not present' } };
+    edit = lineInFileAbsent(bytesToStr(st.content ?? Buffer.alloc(0)), args);
+  }
+  const before = st.content ?? Buffer.alloc(0);
+  const data = strToBytes(edit.text);
+  const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
+  const result: ModuleResult = { msg, backup: '' };
+  if (edit.found !== undefined) result.found = edit.found;
+  const warning = emptyPatternWarning(args);
+  if (warning) result.warnings = [warning];
+  const diff = ctx.diff
+    ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
+    : undefined;
+  const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
+  return { changed, result, diff, state };
+}
+
 const lineinfile: Module<LineInFileArgs, LinePlanState> = {
   name: 'lineinfile',
   supportsCheckMode: true,
@@ -72,41 +112,8 @@ const lineinfile: Module<LineInFileArgs, LinePlanState> = {
   },
   optionAliases: { ...PATH_ALIASES, regex: 'regexp', value: 'line' },
 
-  async plan(ctx) {
-    const { args } = ctx;
-    checkExclusive(args as unknown as Record<string, unknown>);
-    const spec = attributeSpec(args);
-    const target = await probeTarget(ctx.conn, args.path);
-    const st = target.state;
-    if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
-    let edit;
-    if (args.state === 'present') {
-      if (args.backrefs && args.regexp === undefined) throw new ModuleFailure('regexp is required with backrefs=true');
-      if (args.line === undefined) throw new ModuleFailure('line is required with state=present');
-      if (!st.exists && !args.create) {
-        throw new ModuleFailure(`Destination ${args.path} does not exist !`, { rc: 257 });
-      }
-      edit = lineInFilePresent(bytesToStr(st.content ?? Buffer.alloc(0)), args);
-    } else {
-      if (args.line === undefined && args.regexp === undefined && args.search_string === undefined) {
-        throw new ModuleFailure('one of line, search_string, or regexp is required with state=absent');
-      }
-      if (!st.exists) return { changed: false, result: { msg: 'file not present' } };
-      edit = lineInFileAbsent(bytesToStr(st.content ?? Buffer.alloc(0)), args);
-    }
-    const before = st.content ?? Buffer.alloc(0);
-    const data = strToBytes(edit.text);
-    const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
-    const result: ModuleResult = { msg, backup: '' };
-    if (edit.found !== undefined) result.found = edit.found;
-    const warning = emptyPatternWarning(args);
-    if (warning) result.warnings = [warning];
-    const diff = ctx.diff
-      ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
-      : undefined;
-    const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
-    return { changed, result, diff, state };
-  },
+  plan: (ctx) => planEdit(ctx, planFrom),
+  planAndApply: (ctx) => planAndEdit(ctx, planFrom),
 
   async apply(ctx, plan) {
     const s = plan.state!;

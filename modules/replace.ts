@@ -1,16 +1,18 @@
 // replace: substitute every match of a (Python-style) regex in a file, like
 // Ansible 2.14's module. The plan reads the file in one probe and computes the
 // new text on the controller (src/line-edits/replace-edit.ts); apply writes it.
-import { ModuleFailure, type Module, type ModuleResult } from '../src/module-types.js';
+import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
 import { replaceInText, type ReplaceOptions } from '../src/line-edits/replace-edit.js';
 import {
   applyEdit,
   attributeSpec,
   COMMON_OPTIONS,
   PATH_ALIASES,
-  probeTarget,
+  planAndEdit,
+  planEdit,
   withAttributes,
   type EditArgs,
+  type Target,
   type EditState,
 } from '../src/line-edits/file-edit.js';
 
@@ -34,6 +36,29 @@ function codec(encoding: string): { decode(b: Buffer): string; encode(s: string)
   return { decode: (b) => b.toString(enc), encode: (s) => Buffer.from(s, enc) };
 }
 
+/** The plan from the file as found (file-edit.ts probes it, or knows it). */
+function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<ReplacePlanState> {
+  const { args } = ctx;
+  const spec = attributeSpec(args);
+  const { encode, decode } = codec(args.encoding);
+  const st = target.state;
+  if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+  if (!st.exists) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+  const before = st.content ?? Buffer.alloc(0);
+  const text = decode(before);
+  const edit = replaceInText(text, args);
+  // A before/after pattern that does not match ends the task: no attributes either.
+  if (!edit.changed && edit.msg) return { changed: false, result: { rc: 0, msg: edit.msg } };
+  const data = edit.changed ? encode(edit.text) : before;
+  const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
+  const result: ModuleResult = { rc: 0, msg };
+  const diff = ctx.diff && edit.changed
+    ? [{ before: text, after: edit.text, before_header: args.path, after_header: args.path }]
+    : undefined;
+  const state = { realPath: target.realPath, existed: true, data, writeContent: edit.changed, attrs, result };
+  return { changed, result, diff, state };
+}
+
 const replace: Module<ReplaceArgs, ReplacePlanState> = {
   name: 'replace',
   supportsCheckMode: true,
@@ -51,28 +76,8 @@ const replace: Module<ReplaceArgs, ReplacePlanState> = {
   },
   optionAliases: PATH_ALIASES,
 
-  async plan(ctx) {
-    const { args } = ctx;
-    const spec = attributeSpec(args);
-    const { encode, decode } = codec(args.encoding);
-    const target = await probeTarget(ctx.conn, args.path);
-    const st = target.state;
-    if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
-    if (!st.exists) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
-    const before = st.content ?? Buffer.alloc(0);
-    const text = decode(before);
-    const edit = replaceInText(text, args);
-    // A before/after pattern that does not match ends the task: no attributes either.
-    if (!edit.changed && edit.msg) return { changed: false, result: { rc: 0, msg: edit.msg } };
-    const data = edit.changed ? encode(edit.text) : before;
-    const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
-    const result: ModuleResult = { rc: 0, msg };
-    const diff = ctx.diff && edit.changed
-      ? [{ before: text, after: edit.text, before_header: args.path, after_header: args.path }]
-      : undefined;
-    const state = { realPath: target.realPath, existed: true, data, writeContent: edit.changed, attrs, result };
-    return { changed, result, diff, state };
-  },
+  plan: (ctx) => planEdit(ctx, planFrom),
+  planAndApply: (ctx) => planAndEdit(ctx, planFrom),
 
   async apply(ctx, plan) {
     const s = plan.state!;

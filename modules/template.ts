@@ -2,8 +2,8 @@
 // dest exactly as copy does with content.
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ModuleFailure, type Module } from '../src/module-types.js';
-import { applyWrite, findControllerFile, planWrite, type WriteArgs, type WritePlanState } from '../src/copy-core.js';
+import { ModuleFailure, type Module, type ModuleContext } from '../src/module-types.js';
+import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/copy-core.js';
 
 export interface TemplateArgs extends WriteArgs {
   src: string;
@@ -11,6 +11,26 @@ export interface TemplateArgs extends WriteArgs {
   trim_blocks?: boolean;
   lstrip_blocks?: boolean;
   output_encoding?: string;
+}
+
+/** The rendered template, as the content copy-core puts at dest. */
+function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
+  const srcPath = findControllerFile(ctx, 'templates', ctx.args.src);
+  let text: string;
+  try {
+    text = ctx.renderTemplate(readFileSync(srcPath, 'utf8'), undefined, srcPath);
+  } catch (e) {
+    throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
+  }
+  const nl = ctx.args.newline_sequence ?? '\n';
+  if (nl !== '\n') text = text.replace(/\r\n|\r|\n/g, nl);
+  return {
+    data: Buffer.from(text, 'utf8'),
+    header: srcPath,
+    basename: basename(srcPath),
+    src: srcPath,
+    mode: statSync(srcPath).mode & 0o7777,
+  };
 }
 
 const template: Module<TemplateArgs, WritePlanState> = {
@@ -44,25 +64,7 @@ const template: Module<TemplateArgs, WritePlanState> = {
     required: ['src', 'dest'],
   },
   optionAliases: { attr: 'attributes' },
-  async plan(ctx) {
-    const srcPath = findControllerFile(ctx, 'templates', ctx.args.src);
-    let text: string;
-    try {
-      text = ctx.renderTemplate(readFileSync(srcPath, 'utf8'), undefined, srcPath);
-    } catch (e) {
-      throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
-    }
-    const nl = ctx.args.newline_sequence ?? '\n';
-    if (nl !== '\n') text = text.replace(/\r\n|\r|\n/g, nl);
-    return planWrite(ctx, ctx.args, {
-      data: Buffer.from(text, 'utf8'),
-      header: srcPath,
-      basename: basename(srcPath),
-      src: srcPath,
-      mode: statSync(srcPath).mode & 0o7777,
-    });
-  },
-  apply: (ctx, plan) => applyWrite(ctx, ctx.args, plan),
+  ...contentWriter(renderSource),
 };
 
 export default template;

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from './module-types.js';
 import { ModuleFailure } from './module-types.js';
-import { probePath, probePaths, sha1, writeFileAtomic, type RemoteFileState } from './remote-files.js';
+import { probePath, probePaths, putFile, sha1, writeFileAtomic, type RemoteFileState } from './remote-files.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -194,6 +194,9 @@ export function mkdirCommand(dir: string, directoryMode?: ModeInput): string {
   return `d=${quote(dir)}; [ -d "$d" ] || { mkdir -p -- "$d"${mode}; }`;
 }
 
+/** How copy and template look at a file they wrote, for the result. */
+const PROBE_AFTER = { follow: true, checksum: true };
+
 export async function applyWrite(
   ctx: ModuleContext<unknown>,
   args: WriteArgs,
@@ -202,7 +205,6 @@ export async function applyWrite(
   const s = plan.state!;
   let backupFile: string | undefined;
   let st: RemoteFileState | undefined;
-  const probeAfter = { follow: true, checksum: true };
   if (s.writeContent) {
     if (s.createDir) await exec(ctx, mkdirCommand(s.createDir, args.directory_mode));
     if (args.validate) await runValidate(ctx, args.validate, s.dest, s.data);
@@ -213,7 +215,7 @@ export async function applyWrite(
       group: s.spec.group,
       backup: args.backup,
       // The result reports the file as written: probed in the write's own round trip.
-      probeAfter,
+      probeAfter: PROBE_AFTER,
     }).catch((e: Error) => {
       throw new ModuleFailure(e.message);
     });
@@ -222,17 +224,79 @@ export async function applyWrite(
   } else {
     await exec(ctx, attributeCommands(s.dest, s.spec, s.attrs).join(' && '));
   }
-  st ??= await probePath(ctx.conn, s.dest, probeAfter);
+  st ??= await probePath(ctx.conn, s.dest, PROBE_AFTER);
+  return { result: appliedResult(s, st, backupFile) };
+}
+
+/** What copy and template report after applying: the file as it now is. */
+function appliedResult(s: WritePlanState, st: RemoteFileState, backupFile: string | undefined) {
   const result = fileResult(s.dest, st);
   if (s.writeContent) {
     delete result.path;
     Object.assign(result, { md5sum: md5(s.data), src: s.src });
     if (backupFile) result.backup_file = backupFile;
   }
-  return { result };
+  return result;
+}
+
+/**
+ * Content up to this size goes with the first request, so a file that changes
+ * costs one round trip; a larger one is compared by checksum first, so an
+ * unchanged large file is never sent.
+ */
+export const PUT_INLINE_LIMIT = 64 * 1024;
+
+/**
+ * A real run's plan and write in one round trip (never used in check mode).
+ * The host agent probes dest and its parent and writes only where planWrite
+ * would (dest missing or with other content, parent present, not a
+ * directory); the plan is then made by planWrite from the state the agent saw,
+ * so the decision is the same as a check run's. Some cases only plan here and
+ * leave the write to applyWrite: no agent, options the agent does not handle
+ * (validate, force=no, a dest ending in /, a symbolic mode), large content, or
+ * a dest that is a directory to put the file in.
+ */
+export async function planAndWrite(
+  ctx: ModuleContext<unknown>,
+  args: WriteArgs,
+  source: ContentSource,
+): Promise<{ plan: Plan<WritePlanState>; applied?: Applied }> {
+  const twoSteps = async () => ({ plan: await planWrite(ctx, args, source) });
+  if (args.validate || args.force === false || args.dest.endsWith('/') || source.data.length > PUT_INLINE_LIMIT) {
+    return twoSteps();
+  }
+  const spec = attributeSpec(args, source.mode);
+  const put = await putFile(ctx.conn, args.dest, posix.dirname(args.dest), source.data, {
+    mode: spec.mode !== undefined ? chmodArgument(spec.mode) : undefined,
+    owner: spec.owner,
+    group: spec.group,
+    backup: args.backup,
+    withContent: ctx.diff,
+    probeAfter: PROBE_AFTER,
+  }).catch((e: Error) => {
+    throw new ModuleFailure(e.message);
+  });
+  if (!put || (put.before[0].type === 'directory' && source.basename !== undefined)) return twoSteps();
+  const plan = await planWrite(ctx, args, source, put.before);
+  const s = plan.state;
+  if (put.wrote !== (s?.writeContent === true)) {
+    throw new Error(`internal error: the host agent ${put.wrote ? 'wrote' : 'did not write'} ${args.dest}, the plan says otherwise`);
+  }
+  if (!put.wrote) return { plan };
+  const after = put.after ?? (await probePath(ctx.conn, s!.dest, PROBE_AFTER));
+  return { plan, applied: { result: appliedResult(s!, after, put.backupFile) } };
 }
 
 async function exec(ctx: ModuleContext<unknown>, command: string): Promise<void> {
   const res = await ctx.conn.exec(command);
   if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `command failed with exit ${res.rc}`, { rc: res.rc });
+}
+
+/** plan, planAndApply and apply of a module that puts one content source at dest (template). */
+export function contentWriter<A extends WriteArgs>(sourceOf: (ctx: ModuleContext<A>) => ContentSource) {
+  return {
+    plan: (ctx: ModuleContext<A>) => planWrite(ctx, ctx.args, sourceOf(ctx)),
+    planAndApply: (ctx: ModuleContext<A>) => planAndWrite(ctx, ctx.args, sourceOf(ctx)),
+    apply: (ctx: ModuleContext<A>, plan: Plan<WritePlanState>) => applyWrite(ctx, ctx.args, plan),
+  };
 }

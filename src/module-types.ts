@@ -1,7 +1,8 @@
 // The contract between the engine and a module (one file per module in modules/).
 // A module plans first (read-only: what would change), and applies only what it
 // planned. `--check` runs the plan alone, so its prediction is what the real run
-// does, by construction.
+// does, by construction. A module may do both in one round trip (planAndApply)
+// when the host can decide by the plan's own rule.
 import type { Connection } from './connection/connection.js';
 import type { SourceLocation } from './errors.js';
 
@@ -125,4 +126,12 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
   plan(ctx: ModuleContext<A>): Promise<Plan<S>>;
   /** Make the planned change. Absent for modules whose plan is their whole work. */
   apply?(ctx: ModuleContext<A>, plan: Plan<S>): Promise<Applied>;
+  /**
+   * A real run's shortcut (never called in check mode): plan and make the
+   * change in one round trip, where the host can decide by the same rule as
+   * plan(). `plan` is what plan() returns for the state the host saw;
+   * `applied` is there when the change was made, else the engine calls
+   * apply() if the plan has changes. Undefined: plan, then apply, as usual.
+   */
+  planAndApply?(ctx: ModuleContext<A>): Promise<{ plan: Plan<S>; applied?: Applied } | undefined>;
 }

@@ -4,7 +4,7 @@
 // rename), so an interrupted transfer never leaves half a file.
 import { createHash } from 'node:crypto';
 import type { Connection } from './connection/connection.js';
-import { AgentGoneError, type AgentFileState, type HostAgent } from './connection/host-agent.js';
+import { AgentGoneError, type AgentFileState, type AgentWriteRequest, type HostAgent } from './connection/host-agent.js';
 import { quote, sh, raw } from './shell.js';
 
 export type RemoteFileType = 'file' | 'directory' | 'link' | 'other';
@@ -180,29 +180,90 @@ export async function writeFileAtomic(
   content: Buffer | string,
   options: WriteOptions = {},
 ): Promise<{ backupFile?: string; after?: RemoteFileState }> {
-  const mode = options.mode === undefined ? undefined : modeForChmod(options.mode);
-  // The agent takes octal modes; a symbolic one ("u+rw") is chmod's job.
-  if (mode !== undefined && !/^[0-7]{4}$/.test(mode)) return writeWithShell(conn, path, content, options);
+  const fields = agentWriteFields(content, options);
+  if (!fields) return writeWithShell(conn, path, content, options);
   return withAgent(
     conn,
     async (agent) => {
-      const reply = await agent
-        .write({
-          path,
-          data: Buffer.from(content).toString('base64'),
-          ...(mode !== undefined ? { mode } : {}),
-          ...(options.owner ? { owner: options.owner } : {}),
-          ...(options.group ? { group: options.group } : {}),
-          backup: options.backup === true,
-          ...(options.probeAfter ? { probeAfter: options.probeAfter } : {}),
-        })
-        .catch((e: Error) => {
-          if (e instanceof AgentGoneError) throw e;
-          throw new Error(`could not write ${path}: ${e.message}`);
-        });
+      const reply = await agent.write({ path, ...fields }).catch(writeFailed(path));
       return { backupFile: reply.backup, after: reply.after ? toFileState(path, reply.after) : undefined };
     },
     () => writeWithShell(conn, path, content, options),
+  );
+}
+
+/** A write's fields in an agent request; undefined for a symbolic mode ("u+rw"), which is chmod's job. */
+function agentWriteFields(content: Buffer | string, options: WriteOptions): Omit<AgentWriteRequest, 'op' | 'path'> | undefined {
+  const mode = options.mode === undefined ? undefined : modeForChmod(options.mode);
+  if (mode !== undefined && !/^[0-7]{4}$/.test(mode)) return undefined;
+  return {
+    data: Buffer.from(content).toString('base64'),
+    ...(mode !== undefined ? { mode } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.group ? { group: options.group } : {}),
+    backup: options.backup === true,
+    ...(options.probeAfter ? { probeAfter: options.probeAfter } : {}),
+  };
+}
+
+/** The agent's error as the write's; a gone agent stays AgentGoneError, so the shell takes over. */
+function writeFailed(path: string): (e: Error) => never {
+  return (e) => {
+    if (e instanceof AgentGoneError) throw e;
+    throw new Error(`could not write ${path}: ${e.message}`);
+  };
+}
+
+export interface PutResult {
+  /** dest and its parent as they were before anything was written. */
+  before: [RemoteFileState, RemoteFileState];
+  wrote: boolean;
+  backupFile?: string;
+  after?: RemoteFileState;
+}
+
+export interface PutOptions extends WriteOptions {
+  /** Also return dest's content as it was. */
+  withContent?: boolean;
+  /**
+   * Write only if dest is still the regular file with this SHA-1 (links not
+   * followed): an edit planned from what this run last saw of the file.
+   */
+  ifSha1?: string;
+}
+
+/**
+ * One round trip for a changing file: probe dest and its parent (following
+ * links, with checksums, and dest's content when `withContent`) and, in the
+ * same request, write dest atomically unless it already holds `content`, its
+ * parent is missing or it is a directory (with `ifSha1`: only if dest still
+ * has that checksum). Only the host agent can decide on the
+ * host: resolves undefined when there is none (or for a symbolic mode), and the
+ * caller probes, then writes.
+ */
+export async function putFile(
+  conn: Connection,
+  dest: string,
+  parent: string,
+  content: Buffer,
+  options: PutOptions = {},
+): Promise<PutResult | undefined> {
+  const fields = agentWriteFields(content, options);
+  if (!fields) return undefined;
+  const condition = options.ifSha1 !== undefined ? { ifSha1: options.ifSha1, follow: false } : { unlessSha1: sha1(content) };
+  return withAgent<PutResult | undefined>(
+    conn,
+    async (agent) => {
+      const request = { paths: [dest, parent] as const, content: options.withContent === true, ...condition, ...fields };
+      const reply = await agent.put(request).catch(writeFailed(dest));
+      return {
+        before: [toFileState(dest, reply.states[0]), toFileState(parent, reply.states[1])],
+        wrote: reply.wrote,
+        backupFile: reply.backup,
+        after: reply.after ? toFileState(dest, reply.after) : undefined,
+      };
+    },
+    async () => undefined,
   );
 }
 

@@ -13,6 +13,13 @@
 //   {"op": "write", "path": p, "data": base64, "mode": "0644"?, "owner"?, "group"?,
 //    "backup": bool, "probeAfter": {...}?}
 //     -> {"ok": true, "backup": path?, "after": state?}
+//   {"op": "put", "paths": [dest, parent], "content": bool, "follow": bool (default true),
+//    "unlessSha1" or "ifSha1": hex, and write's fields}
+//     -> {"ok": true, "states": [state of dest, state of parent], "wrote": bool, "backup"?, "after"?}
+//     probes both (with checksum) and writes dest only where the controller's plan
+//     would: parent present, dest not a directory, and dest not already a regular
+//     file whose SHA-1 is unlessSha1 (copy), or dest still the regular file with
+//     SHA-1 ifSha1 that the edit was planned from (lineinfile...).
 //   any failure -> {"error": "message"}
 // A state mirrors the shell probe in remote-files.ts: {"type": "absent"} or
 // {"type", "mode" (octal digits as stat %a), "uid", "gid", "owner", "group",
@@ -122,6 +129,18 @@ def write(req):
         answer['after'] = probe(path, after.get('follow'), after.get('checksum'), after.get('content'))
     return answer
 
+def put(req):
+    follow = req.get('follow', True)
+    states = [probe(p, follow, True, req.get('content')) for p in req['paths']]
+    dest, parent = states
+    holds = lambda digest: dest['type'] == 'file' and dest.get('sha1') == digest
+    wanted = holds(req['ifSha1']) if 'ifSha1' in req else not holds(req['unlessSha1'])
+    answer = {'states': states, 'wrote': False}
+    if parent['type'] != 'absent' and dest['type'] != 'directory' and wanted:
+        answer.update(write(dict(req, path=req['paths'][0])))
+        answer['wrote'] = True
+    return answer
+
 def create_temporary(directory):
     # A new name next to the target (so the rename is atomic), mode 0600 until the end.
     while True:
@@ -149,6 +168,8 @@ def handle(req):
         return {'states': [probe(p, req.get('follow'), req.get('checksum'), req.get('content')) for p in req['paths']]}
     if op == 'write':
         return write(req)
+    if op == 'put':
+        return put(req)
     raise Exception('unknown request %r' % op)
 
 def reply(obj):

@@ -44,6 +44,20 @@ export interface AgentWriteRequest {
   probeAfter?: { follow?: boolean; checksum?: boolean; content?: boolean };
 }
 
+/** Probe dest and its parent, then write dest where the plan would (see the agent program). */
+export interface AgentPutRequest extends Omit<AgentWriteRequest, 'op' | 'path'> {
+  op: 'put';
+  paths: readonly [dest: string, parent: string];
+  /** Also return the content of dest as it was (for a diff). */
+  content?: boolean;
+  /** Describe what a symlink points to (default); false: a link is not a file, and is never written. */
+  follow?: boolean;
+  /** SHA-1 of data: dest already holding it is left alone. */
+  unlessSha1?: string;
+  /** Write only if dest is still the regular file with this SHA-1. */
+  ifSha1?: string;
+}
+
 export interface AgentProbeReply {
   states: AgentFileState[];
 }
@@ -51,6 +65,12 @@ export interface AgentProbeReply {
 export interface AgentWriteReply {
   backup?: string;
   after?: AgentFileState;
+}
+
+export interface AgentPutReply extends AgentWriteReply {
+  /** dest and its parent before anything was written. */
+  states: [AgentFileState, AgentFileState];
+  wrote: boolean;
 }
 
 /** The agent went away (its channel closed): callers fall back to the shell. */
@@ -144,7 +164,7 @@ export class HostAgent {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  private async request(req: AgentProbeRequest | AgentWriteRequest): Promise<Record<string, unknown>> {
+  private async request(req: AgentProbeRequest | AgentWriteRequest | AgentPutRequest): Promise<Record<string, unknown>> {
     const answer = this.next();
     this.input.write(`${JSON.stringify(req)}\n`);
     const reply = await answer;
@@ -158,6 +178,10 @@ export class HostAgent {
 
   async write(req: Omit<AgentWriteRequest, 'op'>): Promise<AgentWriteReply> {
     return (await this.request({ op: 'write', ...req })) as unknown as AgentWriteReply;
+  }
+
+  async put(req: Omit<AgentPutRequest, 'op'>): Promise<AgentPutReply> {
+    return (await this.request({ op: 'put', ...req })) as unknown as AgentPutReply;
   }
 }
 

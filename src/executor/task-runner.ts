@@ -8,6 +8,7 @@ import { truthy } from '../../modules/assert.js';
 import { TaskConnection } from '../connection/task-connection.js';
 import { UnreachableError, type BecomeSpec } from '../connection/connection.js';
 import { checkArgs, toBoolean } from '../module-args.js';
+import { planAndApply } from './plan-apply.js';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
 import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
@@ -291,8 +292,8 @@ export class TaskRunner {
 
   private async execute(module: Module<any, any>, ctx: ModuleContext<Record<string, unknown>>, check: boolean): Promise<TaskOutcome> {
     try {
-      const plan: Plan = await module.plan(ctx);
-      let result: ModuleResult;
+      const { plan, applied } = await planAndApply(module, ctx, check);
+      let result: ModuleResult = { ...plan.result, changed: plan.changed };
       let changed = plan.changed;
       let diff = plan.diff ?? [];
       let effects = plan.effects;
@@ -300,10 +301,7 @@ export class TaskRunner {
         const msg = plan.unpredictable ?? `remote module (${module.name}) does not support check mode`;
         return { status: 'skipped', ignored: false, result: { ...plan.result, changed: false, skipped: true, msg }, diff: [], noLog: false };
       }
-      if (check || !plan.changed || !module.apply) {
-        result = { ...plan.result, changed: plan.changed };
-      } else {
-        const applied = await module.apply(ctx, plan);
+      if (applied) {
         changed = applied.changed ?? plan.changed;
         result = { ...applied.result, changed };
         diff = applied.diff ?? diff;

@@ -2,12 +2,15 @@
 // reading the file (one probe with content; a symlink is followed to the file
 // it names, which is what gets rewritten, as Ansible does), mode/owner/group
 // compared with the probe, the diff, and the write: validate, backup, atomic
-// rename, attributes.
+// rename, attributes. Each module gives a pure planner (the plan from the file
+// found); planEdit probes for it, planAndEdit may also write in the same round
+// trip.
 import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure, type FileDiff, type ModuleContext } from '../module-types.js';
-import { probePath, writeFileAtomic, type RemoteFileState } from '../remote-files.js';
+import { ModuleFailure, type FileDiff, type ModuleContext, type Plan } from '../module-types.js';
+import { probePath, putFile, writeFileAtomic, type RemoteFileState } from '../remote-files.js';
+import { recallFile, rememberFile } from './known-files.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -124,6 +127,67 @@ export interface EditState {
   data: Buffer;
   writeContent: boolean;
   attrs: AttributeChanges;
+  /** The content was already written with the plan's own round trip (planAndEdit). */
+  written?: { backupFile?: string };
+}
+
+/** An editing module's plan from the file it found: pure, no round trip. */
+export type EditPlanner<A extends EditArgs, S extends EditState> = (ctx: ModuleContext<A>, target: Target) => Plan<S>;
+
+/** The plan: probe the file, then plan from what was found. */
+export async function planEdit<A extends EditArgs, S extends EditState>(ctx: ModuleContext<A>, planner: EditPlanner<A, S>): Promise<Plan<S>> {
+  return planner(ctx, await probeTarget(ctx.conn, ctx.args.path));
+}
+
+/**
+ * A real run's plan, and its write in the same round trip when this run
+ * already knows the file (known-files.ts): the edit is planned from what the
+ * last task saw or wrote, and the host writes it only if the file still has
+ * that checksum. Otherwise the plan is made from what the host reported, as
+ * planEdit does, and apply writes. Either way the plan comes from the file as
+ * the host had it, so it decides as a check run would.
+ */
+export async function planAndEdit<A extends EditArgs, S extends EditState>(
+  ctx: ModuleContext<A>,
+  planner: EditPlanner<A, S>,
+): Promise<{ plan: Plan<S> }> {
+  const { conn, args } = ctx;
+  const agent = conn.agent ? await conn.agent() : undefined;
+  const known = agent && recallFile(agent, args.path);
+  const probed = async () => {
+    const target = await probeTarget(conn, args.path);
+    if (agent) rememberFile(agent, target.state);
+    return { plan: planner(ctx, target) };
+  };
+  if (!agent || !known) return probed();
+  let guess: Plan<S>;
+  try {
+    guess = planner(ctx, { path: args.path, realPath: args.path, state: known });
+  } catch {
+    return probed();
+  }
+  const g = guess.state;
+  // Only a content change of an existing file goes in one round trip; the rest (validate, attributes) as usual.
+  if (!guess.changed || !g?.writeContent || !g.existed || hasChanges(g.attrs) || args.validate) return probed();
+  const put = await putFile(conn, args.path, posix.dirname(args.path), g.data, {
+    ifSha1: known.checksum,
+    withContent: true,
+    backup: args.backup,
+    probeAfter: {},
+  }).catch((e: Error) => {
+    throw new ModuleFailure(e.message);
+  });
+  if (!put || put.before[0].type === 'link') return probed();
+  const plan = planner(ctx, { path: args.path, realPath: args.path, state: put.before[0] });
+  if (!put.wrote) {
+    rememberFile(agent, put.before[0]);
+    return { plan };
+  }
+  if (!plan.state?.writeContent || !plan.state.data.equals(g.data)) {
+    throw new Error(`internal error: ${args.path} was written from a plan the file's content does not give`);
+  }
+  rememberFile(agent, { ...put.after!, content: g.data });
+  return { plan: { ...plan, state: { ...plan.state, written: { backupFile: put.backupFile } } } };
 }
 
 async function run(conn: Connection, command: string): Promise<void> {
@@ -156,7 +220,11 @@ export async function applyEdit(
   const { conn, args } = ctx;
   const dir = posix.dirname(s.realPath);
   let backupFile: string | undefined;
-  if (s.writeContent) {
+  const agent = conn.agent ? await conn.agent() : undefined;
+  if (s.written) {
+    backupFile = s.written.backupFile;
+    if (hasChanges(s.attrs)) await run(conn, attributeCommands(s.realPath, spec, s.attrs).join(' && '));
+  } else if (s.writeContent) {
     if (!s.existed) await run(conn, sh`mkdir -p -- ${dir}`);
     if (args.validate) await runValidate(conn, args.validate, dir, s.data);
     const written = await writeFileAtomic(conn, s.realPath, s.data, {
@@ -164,10 +232,13 @@ export async function applyEdit(
       owner: s.attrs.owner ? spec.owner : undefined,
       group: s.attrs.group ? spec.group : undefined,
       backup: args.backup && s.existed,
+      // With an agent, the written file is remembered for the next edit (known-files.ts).
+      probeAfter: agent ? {} : undefined,
     }).catch((e: Error) => {
       throw new ModuleFailure(e.message);
     });
     backupFile = written.backupFile;
+    if (agent && written.after) rememberFile(agent, { ...written.after, content: s.data });
   } else if (hasChanges(s.attrs)) {
     await run(conn, attributeCommands(s.realPath, spec, s.attrs).join(' && '));
   }

@@ -1,10 +1,11 @@
 // A minimal engine for lineinfile/blockinfile/replace tests: validated args,
-// plan, then apply unless check mode, against the local host in a temp dir.
+// plan, then apply unless check mode (src/executor/plan-apply.ts, as the engine), against the local host in a temp dir.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
 import { checkArgs } from '../../src/module-args.js';
+import { planAndApply } from '../../src/executor/plan-apply.js';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../../src/module-types.js';
 
 /** One connection for every test of a file: one host agent, which ends with the worker (its stdin closes). */
@@ -47,11 +48,8 @@ export async function run(
   if (!checked.ok) throw new Error(checked.errors.join('; '));
   const ctx = context(checked.args, options.check ?? false, options.diff ?? true);
   try {
-    const plan = await module.plan(ctx);
-    if (options.check || !plan.changed || !module.apply) {
-      return { changed: plan.changed, result: { ...plan.result, changed: plan.changed }, diff: plan.diff ?? [] };
-    }
-    const applied = await module.apply(ctx, plan);
+    const { plan, applied } = await planAndApply(module, ctx, options.check ?? false);
+    if (!applied) return { changed: plan.changed, result: { ...plan.result, changed: plan.changed }, diff: plan.diff ?? [] };
     const changed = applied.changed ?? plan.changed;
     return { changed, result: { ...applied.result, changed }, diff: applied.diff ?? plan.diff ?? [] };
   } catch (e) {

@@ -1,11 +1,12 @@
-// Runs a module the way the engine does (validated args, plan, then apply unless
-// --check) against the local host, with controller files under a fixtures dir.
+// Runs a module the way the engine does (validated args, then plan-apply.ts:
+// plan, and apply unless --check) against the local host, with controller files under a fixtures dir.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { LocalConnection } from '../../src/connection/local.js';
 import { checkArgs } from '../../src/module-args.js';
+import { planAndApply } from '../../src/executor/plan-apply.js';
 import type { FileDiff, Module, ModuleContext, ModuleResult } from '../../src/module-types.js';
 
 /** One connection for every test of a file: one host agent, which ends with the worker (its stdin closes). */
@@ -61,11 +62,8 @@ export async function runModule(
   const checked = checkArgs(module, input);
   if (!checked.ok) throw new Error(checked.errors.join('; '));
   const ctx = makeContext(checked.args, options);
-  const plan = await module.plan(ctx);
-  if (options.check || !plan.changed || !module.apply) {
-    return { changed: plan.changed, result: { ...plan.result, changed: plan.changed }, diff: plan.diff };
-  }
-  const applied = await module.apply(ctx, plan);
+  const { plan, applied } = await planAndApply(module, ctx, options.check ?? false);
+  if (!applied) return { changed: plan.changed, result: { ...plan.result, changed: plan.changed }, diff: plan.diff };
   const changed = applied.changed ?? plan.changed;
   return { changed, result: { ...applied.result, changed }, diff: applied.diff ?? plan.diff };
 }

@@ -1,0 +1,26 @@
+// What this run last saw of each file it edits, per host, so that the next
+// edit of the same file (ten lineinfile tasks on one config file) can be
+// planned at once and sent with its write in one round trip. Only a guess: the
+// host writes only if the file still has the checksum the edit was planned
+// from (the agent's put with ifSha1); if not, the host's answer is planned
+// again. Kept per host agent, so it lives exactly as long as the connection.
+import type { HostAgent } from '../connection/host-agent.js';
+import { sha1, type RemoteFileState } from '../remote-files.js';
+
+/** Larger files are not kept: their edits take the usual probe, then write. */
+const MAX_KNOWN_SIZE = 256 * 1024;
+
+const knownByAgent = new WeakMap<HostAgent, Map<string, RemoteFileState>>();
+
+/** Remember a regular file with its content; anything else at that path is forgotten. */
+export function rememberFile(agent: HostAgent, state: RemoteFileState): void {
+  let known = knownByAgent.get(agent);
+  if (!known) knownByAgent.set(agent, (known = new Map()));
+  if (state.type === 'file' && state.content !== undefined && state.content.length <= MAX_KNOWN_SIZE) {
+    known.set(state.path, { ...state, checksum: sha1(state.content) });
+  } else known.delete(state.path);
+}
+
+export function recallFile(agent: HostAgent, path: string): RemoteFileState | undefined {
+  return knownByAgent.get(agent)?.get(path);
+}
