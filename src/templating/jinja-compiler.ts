@@ -10,7 +10,7 @@
 //  - every `{{ }}` goes through runtime.emit so the templar can see the native
 //    value of a lone expression (Ansible's type preservation).
 import { compiler, lexer, nodes, parser, type AnyClass, type AnyNode } from './nunjucks-internals.js';
-import { simpleTemplateCode } from './simple-template.js';
+import { simpleRoot, simpleTemplateParts } from './simple-template.js';
 
 const Parser: AnyClass = parser.Parser;
 const Compiler: AnyClass = compiler.Compiler;
@@ -296,10 +296,11 @@ export function templateCode(src: string, name: string): string {
 /** Compile Jinja text (already preprocessed) to nunjucks' root render function. */
 export function compileTemplate(src: string, name: string): CompiledTemplate {
   try {
-    // Plain `{{ name }}` placeholders: the same code, written without the cold compiler.
-    const code = simpleTemplateCode(src) ?? templateCode(src, name);
+    // Plain `{{ name }}` placeholders: the same rendering, without the cold compiler or new code.
+    const parts = simpleTemplateParts(src);
+    if (parts) return simpleRoot(parts) as CompiledTemplate;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function(code)() as CompiledTemplate;
+    return new Function(templateCode(src, name))() as CompiledTemplate;
   } catch (err) {
     let msg = err instanceof Error ? err.message : String(err);
     msg = msg.replace(/^\([^)]*\)\s*(\[[^\]]*\])?\s*/, '').trim();

@@ -52,6 +52,14 @@ export function prepareSource(text: string, escapeBackslashes: boolean): string 
   let i = 0;
   const n = text.length;
   while (i < n) {
+    if (text[i] !== '{') {
+      // Plain text up to the next brace, copied at once.
+      const next = text.indexOf('{', i);
+      const stop = next < 0 ? n : next;
+      out += text.slice(i, stop);
+      i = stop;
+      continue;
+    }
     const open = text.slice(i, i + 2);
     if (open === '{#') {
       const end = text.indexOf('#}', i + 2);
@@ -63,7 +71,7 @@ export function prepareSource(text: string, escapeBackslashes: boolean): string 
       else if (text.startsWith('\r\n', i)) i += 2;
       continue;
     }
-    const raw = /^\{%-?\s*raw\s*-?%\}/.exec(text.slice(i, i + 20));
+    const raw = open === '{%' ? /^\{%-?\s*raw\s*-?%\}/.exec(text.slice(i, i + 20)) : null;
     if (raw) {
       const m = /\{%-?\s*endraw\s*-?%\}/.exec(text.slice(i));
       const stop = m ? i + m.index + m[0].length : n;

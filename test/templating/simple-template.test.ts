@@ -2,7 +2,7 @@
 // the code nunjucks' compiler (with tsplay's changes) generates, or decline.
 import { describe, expect, it } from 'vitest';
 import { templateCode } from '../../src/templating/jinja-compiler.js';
-import { simpleTemplateCode } from '../../src/templating/simple-template.js';
+import { simpleRoot, simpleTemplateCode, simpleTemplateParts } from '../../src/templating/simple-template.js';
 
 const TEXTS = [
   '', 'a', ' ', '/etc/app.conf', '\n', '\r\n', '\t', '"', "'", '\\', '\\n', '\u2028', '\u2029', 'é ü 日本', '#', '# x',
@@ -15,10 +15,38 @@ const PLACEHOLDERS = [
   '{{ x }', '{ x }}', '{{{ x }}', '{{ x y }}', '{{ Über }}',
 ];
 
+/** A runtime that records what a render function asks of it. */
+function recordingRuntime(failOn: string) {
+  return {
+    emitData: (t: string) => `D(${t})`,
+    emit: (v: unknown) => `E(${String(v)})`,
+    contextOrFrameLookup: (context: Record<string, unknown>, _frame: unknown, name: string) => {
+      if (name === failOn) throw new Error(`lookup of ${name} failed`);
+      return context[name];
+    },
+    handleError: (e: Error, line: number, col: number) => `H(${e.message} ${line}:${col})`,
+  };
+}
+
+/** Render with a compiled template's root, recording the runtime calls and the callback's arguments. */
+function renderRecorded(tmpl: { root: Function }, failOn: string): unknown[] {
+  const calls: unknown[] = [];
+  tmpl.root(null, { x: 'X', y: 'Y', inventory_hostname: 'h1' }, {}, recordingRuntime(failOn), (err: unknown, res?: string) => calls.push([err, res]));
+  return calls;
+}
+
 function compare(src: string): boolean {
   const fast = simpleTemplateCode(src);
-  if (fast !== undefined) expect(fast, JSON.stringify(src)).toBe(templateCode(src, 'template'));
-  return fast !== undefined;
+  if (fast === undefined) return false;
+  const code = templateCode(src, 'template');
+  expect(fast, JSON.stringify(src)).toBe(code);
+  // The shared render function does what that code does, also when a lookup fails.
+  const generated = new Function(code)() as { root: Function };
+  const shared = simpleRoot(simpleTemplateParts(src)!);
+  for (const failOn of ['', 'x']) {
+    expect(renderRecorded(shared, failOn), JSON.stringify(src)).toEqual(renderRecorded(generated, failOn));
+  }
+  return true;
 }
 
 describe('simple template shortcut', () => {
