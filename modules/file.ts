@@ -199,7 +199,9 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
         const parts = target.split('/').filter(Boolean);
         const components = parts.map((_, i) => (target.startsWith('/') ? '/' : '') + parts.slice(0, i + 1).join('/'));
         const attrs = attributeCommands('$d', spec, wantedOnNew(spec)).map((c) => c.replace(/'\$d'$/, '"$d"'));
-        const make = ['mkdir -- "$d"', ...attrs].join(' && ');
+        // Another process may create a component meanwhile (as Ansible, that is fine if it is a
+        // directory); a second mkdir gives the message of a real failure.
+        const make = ['{ mkdir -- "$d" 2>/dev/null || [ -d "$d" ] || mkdir -- "$d"; }', ...attrs].join(' && ');
         p.commands.push(`for d in ${components.map(quote).join(' ')}; do if [ ! -e "$d" ]; then ${make} || exit 1; fi; done`);
         // Ansible's check-mode diff of a new directory has no mode; the real run's has.
         if (a.mode !== undefined && !ctx.check) p.after.mode = wantedOnNew(spec).mode!.after;

@@ -2,7 +2,9 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, sy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import file from '../../modules/file.js';
-import { runModule, tempDir } from './module-harness.js';
+import { makeContext, runModule, tempDir } from './module-harness.js';
+import { checkArgs } from '../../src/module-args.js';
+import type { ModuleContext } from '../../src/module-types.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -28,6 +30,25 @@ describe('file', () => {
     const again = await runModule(file, { path, state: 'directory', mode: '0750' });
     expect(again.changed).toBe(false);
     expect(again.result).toMatchObject({ path, state: 'directory', mode: '0750' });
+  });
+
+  it('creates a directory when a parent appeared after the plan, and fails with the reason when a file is in the way', async () => {
+    const checked = checkArgs(file, { path: join(dir, 'a', 'b'), state: 'directory', mode: '0750' });
+    if (!checked.ok) throw new Error('bad args');
+    const ctx = makeContext(checked.args) as ModuleContext<any>;
+    const plan = await file.plan(ctx);
+    mkdirSync(join(dir, 'a'), { mode: 0o755 }); // another host on the same file system, between plan and apply
+    await file.apply!(ctx, plan);
+    expect(mode(join(dir, 'a', 'b'))).toBe('750');
+    expect(mode(join(dir, 'a'))).toBe('755'); // found existing: left as it is, as Ansible does
+
+    const blocked = makeContext({ ...checked.args, path: join(dir, 'c', 'd') }) as ModuleContext<any>;
+    const plan2 = await file.plan(blocked);
+    writeFileSync(join(dir, 'c'), 'a file where the directory should go');
+    await expect(file.apply!(blocked, plan2)).rejects.toThrow(/c\/d.*Not a directory|Not a directory/);
+    symlinkSync('nowhere', join(dir, 'e'));
+    const dangling = makeContext({ ...checked.args, path: join(dir, 'e', 'f') }) as ModuleContext<any>;
+    await expect(file.apply!(dangling, await file.plan(dangling))).rejects.toThrow(/cannot create directory .*File exists/);
   });
 
   it('touch creates, and always changes an existing file', async () => {
