@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
 import { quote, quoteArgv } from '../src/shell.js';
-import { statPaths, type RemoteStat } from '../src/remote-stat.js';
+import { parseStats, statPaths, statScript, type RemoteStat } from '../src/remote-stat.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -242,7 +242,7 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
       break;
   }
 
-  const diff: FileDiff[] = [dictDiff(p.before, p.after)];
+  const diff: FileDiff[] = ctx.diff ? [dictDiff(p.before, p.after)] : [];
   const result: ModuleResult = { ...p.base };
   const described = p.report === path ? st! : p.report ? followed! : undefined;
   if (described?.exists) Object.assign(result, pathInfo(described), p.base);
@@ -393,12 +393,14 @@ const file: Module<FileArgs, FilePlanState> = {
   plan: planFile,
   async apply(ctx, plan) {
     const s = plan.state!;
-    if (s.commands.length > 0) {
-      const res = await ctx.conn.exec(s.commands.join('\n'));
-      if (res.rc !== 0) fail(res.stderr.trim() || `exit ${res.rc}`, { path: ctx.args.path });
-    }
+    const report = s.report ? [{ path: s.report }] : [];
+    // The changes, then (if they succeeded) the stat of the result, in one round trip.
+    const changes = s.commands.length > 0 ? `{\n${s.commands.join('\n')}\n} || exit $?\n` : '';
+    if (!changes && !s.report) return { result: { ...plan.result } };
+    const res = await ctx.conn.exec(changes + statScript(report));
+    if (res.rc !== 0) fail(res.stderr.trim() || `exit ${res.rc}`, { path: ctx.args.path });
     if (!s.report) return { result: { ...plan.result } };
-    const [st] = await statPaths(ctx.conn, [{ path: s.report }]);
+    const [st] = parseStats(res.stdout, report);
     return { result: { ...pathInfo(st!), ...s.base } };
   },
 };

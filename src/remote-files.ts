@@ -164,6 +164,8 @@ export interface WriteOptions {
   group?: string;
   /** Keep a timestamped copy of the file being replaced; its path is returned. */
   backup?: boolean;
+  /** Create missing parent directories first, as `mkdir -p` does. */
+  parents?: boolean;
   /** Probe the written file in the same round trip, and return what it reports. */
   probeAfter?: ProbeOptions;
 }
@@ -202,6 +204,7 @@ function agentWriteFields(content: Buffer | string, options: WriteOptions): Omit
     ...(options.owner ? { owner: options.owner } : {}),
     ...(options.group ? { group: options.group } : {}),
     backup: options.backup === true,
+    ...(options.parents ? { parents: true } : {}),
     ...(options.probeAfter ? { probeAfter: options.probeAfter } : {}),
   };
 }
@@ -277,6 +280,7 @@ async function writeWithShell(
     options.owner || options.group ? `${options.owner ?? ''}${options.group ? `:${options.group}` : ''}` : undefined;
   const lines = [
     sh`p=${path}; d=$(dirname -- "$p")`,
+    options.parents ? 'mkdir -p -- "$d" || exit 1' : '',
     `t=$(mktemp "$d/.tsplay.XXXXXX") || exit 1`,
     `trap 'rm -f "$t"' EXIT`,
     `cat > "$t" || exit 1`,

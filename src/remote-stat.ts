@@ -111,10 +111,20 @@ function parse(path: string, block: string): RemoteStat {
   };
 }
 
+/** The sh script that stats these paths, exiting 0 (it may follow other commands in one round trip). */
+export function statScript(requests: readonly StatRequest[]): string {
+  return [...requests.map(script), 'true'].join('\n');
+}
+
+/** The stats in the output of statScript (anything printed before it is skipped). */
+export function parseStats(stdout: string, requests: readonly StatRequest[]): RemoteStat[] {
+  const blocks = stdout.split(`${MARK}\n`).slice(1);
+  return requests.map((r, i) => parse(r.path, blocks[i] ?? ''));
+}
+
 /** Stat several paths in one round trip. */
 export async function statPaths(conn: Connection, requests: readonly StatRequest[]): Promise<RemoteStat[]> {
   if (requests.length === 0) return [];
-  const res = await conn.exec(requests.map(script).join('\n'));
-  const blocks = res.stdout.split(`${MARK}\n`).slice(1);
-  return requests.map((r, i) => parse(r.path, blocks[i] ?? ''));
+  const res = await conn.exec(statScript(requests));
+  return parseStats(res.stdout, requests);
 }

@@ -11,7 +11,7 @@
 //   {"op": "probe", "paths": [...], "follow": bool, "checksum": bool, "content": bool}
 //     -> {"ok": true, "states": [state...]}
 //   {"op": "write", "path": p, "data": base64, "mode": "0644"?, "owner"?, "group"?,
-//    "backup": bool, "probeAfter": {...}?}
+//    "backup": bool, "parents": bool (create missing directories, as mkdir -p), "probeAfter": {...}?}
 //     -> {"ok": true, "backup": path?, "after": state?}
 //   {"op": "put", "paths": [dest, parent], "content": bool, "follow": bool (default true),
 //    "unlessSha1" or "ifSha1": hex, and write's fields}
@@ -90,7 +90,10 @@ def name_to_id(lookup, name, what):
 
 def write(req):
     path = req['path']
-    fd, tmp = create_temporary(os.path.dirname(path) or '.')
+    directory = os.path.dirname(path) or '.'
+    if req.get('parents'):
+        os.makedirs(directory, exist_ok=True)
+    fd, tmp = create_temporary(directory)
     answer = {}
     try:
         with os.fdopen(fd, 'wb') as f:

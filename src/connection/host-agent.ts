@@ -41,6 +41,8 @@ export interface AgentWriteRequest {
   owner?: string;
   group?: string;
   backup?: boolean;
+  /** Create missing parent directories first (as mkdir -p). */
+  parents?: boolean;
   probeAfter?: { follow?: boolean; checksum?: boolean; content?: boolean };
 }
 

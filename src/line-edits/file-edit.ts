@@ -225,13 +225,16 @@ export async function applyEdit(
     backupFile = s.written.backupFile;
     if (hasChanges(s.attrs)) await run(conn, attributeCommands(s.realPath, spec, s.attrs).join(' && '));
   } else if (s.writeContent) {
-    if (!s.existed) await run(conn, sh`mkdir -p -- ${dir}`);
-    if (args.validate) await runValidate(conn, args.validate, dir, s.data);
+    if (args.validate) {
+      if (!s.existed) await run(conn, sh`mkdir -p -- ${dir}`);
+      await runValidate(conn, args.validate, dir, s.data);
+    }
     const written = await writeFileAtomic(conn, s.realPath, s.data, {
       mode: s.attrs.mode && spec.mode !== undefined ? chmodArgument(spec.mode) : undefined,
       owner: s.attrs.owner ? spec.owner : undefined,
       group: s.attrs.group ? spec.group : undefined,
       backup: args.backup && s.existed,
+      parents: !s.existed,
       // With an agent, the written file is remembered for the next edit (known-files.ts).
       probeAfter: agent ? {} : undefined,
     }).catch((e: Error) => {

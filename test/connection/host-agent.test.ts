@@ -113,6 +113,23 @@ describe('host agent', () => {
     expect(results[0]!.content).toBe('new content\n');
   });
 
+  it('creates missing parent directories like mkdir -p when asked (parents)', async () => {
+    const made = [];
+    for (const conn of [withAgent, shellOnly]) {
+      const d = mkdtempSync(join(dir, 'p-'));
+      await writeFileAtomic(conn, join(d, 'a', 'b', 'target'), 'x\n', { parents: true });
+      await writeFileAtomic(conn, join(d, 'a', 'b', 'second'), 'y\n', { parents: true }); // parents already there
+      made.push({
+        a: (statSync(join(d, 'a')).mode & 0o7777).toString(8),
+        b: (statSync(join(d, 'a', 'b')).mode & 0o7777).toString(8),
+        files: readdirSync(join(d, 'a', 'b')).sort(),
+      });
+      await expect(writeFileAtomic(conn, join(d, 'c', 'target'), 'x')).rejects.toThrow(/could not write/);
+    }
+    expect(made[0]).toEqual(made[1]);
+    expect(made[0]!.files).toEqual(['second', 'target']);
+  });
+
   it('reports a failed write with the path, leaving nothing behind', async () => {
     const d = mkdtempSync(join(dir, 'e-'));
     await expect(writeFileAtomic(withAgent, join(d, 'missing-dir', 'x'), 'x')).rejects.toThrow(/could not write .*missing-dir\/x/);
