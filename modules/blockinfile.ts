@@ -2,19 +2,14 @@
 // 2.14's way. The plan reads the file in one probe and computes the new content
 // on the controller (src/line-edits/blockinfile-edit.ts); apply writes it.
 import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
-import { hasChanges } from '../src/file-attributes.js';
 import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
 import { blockInFile, DEFAULT_MARKER, type BlockOptions } from '../src/line-edits/blockinfile-edit.js';
 import {
-  applyEdit,
   attributeSpec,
-  ATTRS_MSG,
-  createdAttrDiff,
+  editSteps,
   COMMON_OPTIONS,
   editDiffs,
   PATH_ALIASES,
-  planAndEdit,
-  planEdit,
   withAttributes,
   type EditArgs,
   type Target,
@@ -25,12 +20,8 @@ interface BlockInFileArgs extends EditArgs, BlockOptions {
   create: boolean;
 }
 
-interface BlockPlanState extends EditState {
-  result: ModuleResult;
-}
-
 /** The plan from the file as found (file-edit.ts probes it, or knows it). */
-function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<BlockPlanState> {
+function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<EditState> {
   const { args } = ctx;
   if (args.insertafter !== undefined && args.insertbefore !== undefined) {
     throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
@@ -54,7 +45,7 @@ function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<Blo
   return { changed, result, diff, state };
 }
 
-const blockinfile: Module<BlockInFileArgs, BlockPlanState> = {
+const blockinfile: Module<BlockInFileArgs, EditState> = {
   name: 'blockinfile',
   supportsCheckMode: true,
   schema: {
@@ -74,18 +65,7 @@ const blockinfile: Module<BlockInFileArgs, BlockPlanState> = {
   },
   optionAliases: { ...PATH_ALIASES, content: 'block' },
 
-  plan: (ctx) => planEdit(ctx, planFrom),
-  planAndApply: (ctx) => planAndEdit(ctx, planFrom),
-
-  async apply(ctx, plan) {
-    const s = plan.state!;
-    const { backupFile, newFileAttrs } = await applyEdit(ctx, s, attributeSpec(ctx.args));
-    const result = { ...s.result };
-    if (backupFile) result.backup_file = backupFile;
-    if (!hasChanges(newFileAttrs)) return { result };
-    result.msg = `${String(result.msg)} and ${ATTRS_MSG}`;
-    return { result, diff: [...(plan.diff ?? []), ...createdAttrDiff(ctx, newFileAttrs)] };
-  },
+  ...editSteps(planFrom, 'backup_file'),
 };
 
 export default blockinfile;

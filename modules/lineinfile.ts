@@ -4,18 +4,13 @@
 // a real run, a file an earlier task read or wrote is edited in one round trip
 // (planAndEdit in src/line-edits/file-edit.ts).
 import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
-import { hasChanges } from '../src/file-attributes.js';
 import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
 import {
-  applyEdit,
   attributeSpec,
-  ATTRS_MSG,
-  createdAttrDiff,
+  editSteps,
   COMMON_OPTIONS,
   editDiffs,
   PATH_ALIASES,
-  planAndEdit,
-  planEdit,
   withAttributes,
   type EditArgs,
   type Target,
@@ -28,9 +23,6 @@ interface LineInFileArgs extends EditArgs, LineOptions {
   create: boolean;
 }
 
-interface LinePlanState extends EditState {
-  result: ModuleResult;
-}
 
 const EXCLUSIVE: [string, string][] = [
   ['insertbefore', 'insertafter'],
@@ -56,7 +48,7 @@ function emptyPatternWarning(args: LineInFileArgs): string | undefined {
 }
 
 /** The plan from the file as found (file-edit.ts probes it, or knows it). */
-function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<LinePlanState> {
+function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<EditState> {
   const { args } = ctx;
   checkExclusive(args as unknown as Record<string, unknown>);
   const spec = attributeSpec(args);
@@ -91,7 +83,7 @@ function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<Line
   return { changed, result, diff, state };
 }
 
-const lineinfile: Module<LineInFileArgs, LinePlanState> = {
+const lineinfile: Module<LineInFileArgs, EditState> = {
   name: 'lineinfile',
   supportsCheckMode: true,
   schema: {
@@ -112,17 +104,7 @@ const lineinfile: Module<LineInFileArgs, LinePlanState> = {
   },
   optionAliases: { ...PATH_ALIASES, regex: 'regexp', value: 'line' },
 
-  plan: (ctx) => planEdit(ctx, planFrom),
-  planAndApply: (ctx) => planAndEdit(ctx, planFrom),
-
-  async apply(ctx, plan) {
-    const s = plan.state!;
-    const { backupFile, newFileAttrs } = await applyEdit(ctx, s, attributeSpec(ctx.args));
-    const result = { ...s.result, backup: backupFile ?? '' };
-    if (!hasChanges(newFileAttrs)) return { result };
-    result.msg = `${String(result.msg)} and ${ATTRS_MSG}`;
-    return { result, diff: [...(plan.diff ?? []), ...createdAttrDiff(ctx, newFileAttrs)] };
-  },
+  ...editSteps(planFrom, 'backup'),
 };
 
 export default lineinfile;

@@ -4,12 +4,10 @@
 import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
 import { replaceInText, type ReplaceOptions } from '../src/line-edits/replace-edit.js';
 import {
-  applyEdit,
   attributeSpec,
+  editSteps,
   COMMON_OPTIONS,
   PATH_ALIASES,
-  planAndEdit,
-  planEdit,
   withAttributes,
   type EditArgs,
   type Target,
@@ -20,9 +18,6 @@ interface ReplaceArgs extends EditArgs, ReplaceOptions {
   encoding: string;
 }
 
-interface ReplacePlanState extends EditState {
-  result: ModuleResult;
-}
 
 /** Decode/encode with the `encoding` option (Node's TextDecoder names; writing only utf-8, latin-1, ascii, utf-16le). */
 function codec(encoding: string): { decode(b: Buffer): string; encode(s: string): Buffer } {
@@ -37,7 +32,7 @@ function codec(encoding: string): { decode(b: Buffer): string; encode(s: string)
 }
 
 /** The plan from the file as found (file-edit.ts probes it, or knows it). */
-function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<ReplacePlanState> {
+function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<EditState> {
   const { args } = ctx;
   const spec = attributeSpec(args);
   const { encode, decode } = codec(args.encoding);
@@ -59,7 +54,7 @@ function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<Replace
   return { changed, result, diff, state };
 }
 
-const replace: Module<ReplaceArgs, ReplacePlanState> = {
+const replace: Module<ReplaceArgs, EditState> = {
   name: 'replace',
   supportsCheckMode: true,
   schema: {
@@ -76,16 +71,7 @@ const replace: Module<ReplaceArgs, ReplacePlanState> = {
   },
   optionAliases: PATH_ALIASES,
 
-  plan: (ctx) => planEdit(ctx, planFrom),
-  planAndApply: (ctx) => planAndEdit(ctx, planFrom),
-
-  async apply(ctx, plan) {
-    const s = plan.state!;
-    const { backupFile } = await applyEdit(ctx, s, attributeSpec(ctx.args));
-    const result = { ...s.result };
-    if (backupFile) result.backup_file = backupFile;
-    return { result };
-  },
+  ...editSteps(planFrom, 'backup_file'),
 };
 
 export default replace;

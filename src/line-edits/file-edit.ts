@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure, type FileDiff, type ModuleContext, type Plan } from '../module-types.js';
+import { ModuleFailure, type Applied, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
 import { probePath, putFile, writeFileAtomic, type RemoteFileState } from '../remote-files.js';
 import { recallFile, rememberFile } from './known-files.js';
 import {
@@ -120,22 +120,23 @@ export function createdAttrDiff(ctx: ModuleContext<EditArgs>, changes: Attribute
   return editDiffs(Buffer.alloc(0), Buffer.alloc(0), '', { header: `${ctx.args.path} (file attributes)`, changes });
 }
 
-/** What apply needs: the new bytes and what was found. */
+/** What apply needs: the new bytes and what was found, and the result to report. */
 export interface EditState {
   realPath: string;
   existed: boolean;
   data: Buffer;
   writeContent: boolean;
   attrs: AttributeChanges;
+  result: ModuleResult;
   /** The content was already written with the plan's own round trip (planAndEdit). */
   written?: { backupFile?: string };
 }
 
 /** An editing module's plan from the file it found: pure, no round trip. */
-export type EditPlanner<A extends EditArgs, S extends EditState> = (ctx: ModuleContext<A>, target: Target) => Plan<S>;
+export type EditPlanner<A extends EditArgs> = (ctx: ModuleContext<A>, target: Target) => Plan<EditState>;
 
 /** The plan: probe the file, then plan from what was found. */
-export async function planEdit<A extends EditArgs, S extends EditState>(ctx: ModuleContext<A>, planner: EditPlanner<A, S>): Promise<Plan<S>> {
+export async function planEdit<A extends EditArgs>(ctx: ModuleContext<A>, planner: EditPlanner<A>): Promise<Plan<EditState>> {
   return planner(ctx, await probeTarget(ctx.conn, ctx.args.path));
 }
 
@@ -147,10 +148,10 @@ export async function planEdit<A extends EditArgs, S extends EditState>(ctx: Mod
  * planEdit does, and apply writes. Either way the plan comes from the file as
  * the host had it, so it decides as a check run would.
  */
-export async function planAndEdit<A extends EditArgs, S extends EditState>(
+export async function planAndEdit<A extends EditArgs>(
   ctx: ModuleContext<A>,
-  planner: EditPlanner<A, S>,
-): Promise<{ plan: Plan<S> }> {
+  planner: EditPlanner<A>,
+): Promise<{ plan: Plan<EditState> }> {
   const { conn, args } = ctx;
   const agent = conn.agent ? await conn.agent() : undefined;
   const known = agent && recallFile(agent, args.path);
@@ -160,7 +161,7 @@ export async function planAndEdit<A extends EditArgs, S extends EditState>(
     return { plan: planner(ctx, target) };
   };
   if (!agent || !known) return probed();
-  let guess: Plan<S>;
+  let guess: Plan<EditState>;
   try {
     guess = planner(ctx, { path: args.path, realPath: args.path, state: known });
   } catch {
@@ -252,4 +253,27 @@ export async function applyEdit(
     if (hasChanges(newFileAttrs)) await run(conn, attributeCommands(s.realPath, spec, newFileAttrs).join(' && '));
   }
   return { backupFile, newFileAttrs };
+}
+
+/**
+ * plan, planAndApply and apply of an editing module, from its planner.
+ * `backupField`: where the result names the backup copy (lineinfile always
+ * reports `backup`, empty when there is none; the others `backup_file` when
+ * there is one).
+ */
+export function editSteps<A extends EditArgs>(planner: EditPlanner<A>, backupField: 'backup' | 'backup_file') {
+  return {
+    plan: (ctx: ModuleContext<A>) => planEdit(ctx, planner),
+    planAndApply: (ctx: ModuleContext<A>) => planAndEdit(ctx, planner),
+    async apply(ctx: ModuleContext<A>, plan: Plan<EditState>): Promise<Applied> {
+      const s = plan.state!;
+      const { backupFile, newFileAttrs } = await applyEdit(ctx, s, attributeSpec(ctx.args));
+      const result = { ...s.result };
+      if (backupField === 'backup') result.backup = backupFile ?? '';
+      else if (backupFile) result.backup_file = backupFile;
+      if (!hasChanges(newFileAttrs)) return { result };
+      result.msg = `${String(result.msg)} and ${ATTRS_MSG}`;
+      return { result, diff: [...(plan.diff ?? []), ...createdAttrDiff(ctx, newFileAttrs)] };
+    },
+  };
 }
