@@ -1,16 +1,15 @@
 // blockinfile: keep a block of lines between marker lines in a file, Ansible
 // 2.14's way. The plan reads the file in one probe and computes the new content
 // on the controller (src/line-edits/blockinfile-edit.ts); apply writes it.
-import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
 import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
 import { blockInFile, DEFAULT_MARKER, type BlockOptions } from '../src/line-edits/blockinfile-edit.js';
 import {
   attributeSpec,
+  editPlan,
   editSteps,
   COMMON_OPTIONS,
-  editDiffs,
   PATH_ALIASES,
-  withAttributes,
   type EditArgs,
   type Target,
   type EditState,
@@ -26,7 +25,7 @@ function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<Edi
   if (args.insertafter !== undefined && args.insertbefore !== undefined) {
     throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
   }
-  const spec = attributeSpec(args);
+  attributeSpec(args); // a bad mode fails first, as in Ansible
   const st = target.state;
   if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
   if (!st.exists && !args.create) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
@@ -35,14 +34,7 @@ function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<Edi
   }
   const before = st.content ?? Buffer.alloc(0);
   const edit = blockInFile(st.exists ? bytesToStr(before) : undefined, args);
-  const data = strToBytes(edit.text);
-  const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
-  const result: ModuleResult = { msg };
-  const diff = ctx.diff
-    ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
-    : undefined;
-  const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
-  return { changed, result, diff, state };
+  return editPlan(ctx, target, { before, data: strToBytes(edit.text), changed: edit.changed, msg: edit.msg }, (msg) => ({ msg }));
 }
 
 const blockinfile: Module<BlockInFileArgs, EditState> = {

@@ -7,11 +7,10 @@ import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type
 import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
 import {
   attributeSpec,
+  editPlan,
   editSteps,
   COMMON_OPTIONS,
-  editDiffs,
   PATH_ALIASES,
-  withAttributes,
   type EditArgs,
   type Target,
   type EditState,
@@ -51,7 +50,7 @@ function emptyPatternWarning(args: LineInFileArgs): string | undefined {
 function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<EditState> {
   const { args } = ctx;
   checkExclusive(args as unknown as Record<string, unknown>);
-  const spec = attributeSpec(args);
+  attributeSpec(args); // a bad mode fails first, as in Ansible
   const st = target.state;
   if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
   let edit;
@@ -69,18 +68,14 @@ function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<Edit
     if (!st.exists) return { changed: false, result: { msg: 'file not present' } };
     edit = lineInFileAbsent(bytesToStr(st.content ?? Buffer.alloc(0)), args);
   }
-  const before = st.content ?? Buffer.alloc(0);
-  const data = strToBytes(edit.text);
-  const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
-  const result: ModuleResult = { msg, backup: '' };
-  if (edit.found !== undefined) result.found = edit.found;
-  const warning = emptyPatternWarning(args);
-  if (warning) result.warnings = [warning];
-  const diff = ctx.diff
-    ? editDiffs(before, data, `${args.path} (content)`, { header: `${args.path} (file attributes)`, changes: attrs })
-    : undefined;
-  const state = { realPath: target.realPath, existed: st.exists, data, writeContent: edit.changed, attrs, result };
-  return { changed, result, diff, state };
+  const edited = { before: st.content ?? Buffer.alloc(0), data: strToBytes(edit.text), changed: edit.changed, msg: edit.msg };
+  return editPlan(ctx, target, edited, (msg) => {
+    const result: ModuleResult = { msg, backup: '' };
+    if (edit.found !== undefined) result.found = edit.found;
+    const warning = emptyPatternWarning(args);
+    if (warning) result.warnings = [warning];
+    return result;
+  });
 }
 
 const lineinfile: Module<LineInFileArgs, EditState> = {

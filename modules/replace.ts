@@ -1,14 +1,14 @@
 // replace: substitute every match of a (Python-style) regex in a file, like
 // Ansible 2.14's module. The plan reads the file in one probe and computes the
 // new text on the controller (src/line-edits/replace-edit.ts); apply writes it.
-import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
 import { replaceInText, type ReplaceOptions } from '../src/line-edits/replace-edit.js';
 import {
   attributeSpec,
+  editPlan,
   editSteps,
   COMMON_OPTIONS,
   PATH_ALIASES,
-  withAttributes,
   type EditArgs,
   type Target,
   type EditState,
@@ -34,7 +34,7 @@ function codec(encoding: string): { decode(b: Buffer): string; encode(s: string)
 /** The plan from the file as found (file-edit.ts probes it, or knows it). */
 function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<EditState> {
   const { args } = ctx;
-  const spec = attributeSpec(args);
+  attributeSpec(args); // a bad mode fails first, as in Ansible
   const { encode, decode } = codec(args.encoding);
   const st = target.state;
   if (st.type === 'directory') throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
@@ -45,13 +45,9 @@ function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<EditSta
   // A before/after pattern that does not match ends the task: no attributes either.
   if (!edit.changed && edit.msg) return { changed: false, result: { rc: 0, msg: edit.msg } };
   const data = edit.changed ? encode(edit.text) : before;
-  const { changed, msg, attrs } = withAttributes(st, spec, edit.changed, edit.msg);
-  const result: ModuleResult = { rc: 0, msg };
-  const diff = ctx.diff && edit.changed
-    ? [{ before: text, after: edit.text, before_header: args.path, after_header: args.path }]
-    : undefined;
-  const state = { realPath: target.realPath, existed: true, data, writeContent: edit.changed, attrs, result };
-  return { changed, result, diff, state };
+  // Ansible shows replace's text change alone, with the path as both headers.
+  const textDiff = () => (edit.changed ? [{ before: text, after: edit.text, before_header: args.path, after_header: args.path }] : undefined);
+  return editPlan(ctx, target, { before, data, changed: edit.changed, msg: edit.msg }, (msg) => ({ rc: 0, msg }), textDiff);
 }
 
 const replace: Module<ReplaceArgs, EditState> = {

@@ -114,6 +114,35 @@ export function editDiffs(
   return diffs;
 }
 
+/** An edit computed by a module: the file's bytes before and after, and Ansible's message. */
+export interface Edit {
+  before: Buffer;
+  data: Buffer;
+  changed: boolean;
+  msg: string;
+}
+
+/**
+ * The plan of an edit: attribute changes folded into changed and msg, the
+ * result (`resultOf` the final msg), the diff (content and attributes unless
+ * `diffOf` gives another) and what apply needs.
+ */
+export function editPlan<A extends EditArgs>(
+  ctx: ModuleContext<A>,
+  target: Target,
+  edit: Edit,
+  resultOf: (msg: string) => ModuleResult,
+  diffOf?: () => FileDiff[] | undefined,
+): Plan<EditState> {
+  const { path } = ctx.args;
+  const { changed, msg, attrs } = withAttributes(target.state, attributeSpec(ctx.args), edit.changed, edit.msg);
+  const result = resultOf(msg);
+  const attrHeader = { header: `${path} (file attributes)`, changes: attrs };
+  const diff = !ctx.diff ? undefined : diffOf ? diffOf() : editDiffs(edit.before, edit.data, `${path} (content)`, attrHeader);
+  const state = { realPath: target.realPath, existed: target.state.exists, data: edit.data, writeContent: edit.changed, attrs, result };
+  return { changed, result, diff, state };
+}
+
 /** The attribute diff of a file this run created (Ansible compares after creating it). */
 export function createdAttrDiff(ctx: ModuleContext<EditArgs>, changes: AttributeChanges): FileDiff[] {
   if (!ctx.diff) return [];
