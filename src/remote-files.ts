@@ -108,7 +108,7 @@ function toFileState(path: string, s: AgentFileState): RemoteFileState {
  * Run `viaAgent` when the host has an agent, else (or when the agent went
  * away meanwhile) `viaShell`. Errors the agent reports are the operation's.
  */
-async function withAgent<T>(conn: Connection, viaAgent: (a: HostAgent) => Promise<T>, viaShell: () => Promise<T>): Promise<T> {
+export async function withAgent<T>(conn: Connection, viaAgent: (a: HostAgent) => Promise<T>, viaShell: () => Promise<T>): Promise<T> {
   const agent = conn.agent ? await conn.agent() : undefined;
   if (!agent) return viaShell();
   try {

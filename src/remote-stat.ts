@@ -1,7 +1,11 @@
 // A detailed stat of several host paths in one round trip: what the stat module
 // reports (inode, link count, timestamps, access for the connecting user...) and
 // what the file module needs beyond probePaths (link count for "hard", inodes).
+// The host agent answers with the very fields the shell script prints, so one
+// conversion serves both.
 import type { Connection } from './connection/connection.js';
+import { AgentGoneError } from './connection/host-agent.js';
+import { withAgent } from './remote-files.js';
 import { quote } from './shell.js';
 
 export type StatKind = 'file' | 'directory' | 'link' | 'chr' | 'blk' | 'fifo' | 'socket';
@@ -73,12 +77,18 @@ const KINDS: Record<number, StatKind> = {
   0o140000: 'socket',
 };
 
+/** The shell script's `key=value` lines of one path (the first value of a key counts). */
 function parse(path: string, block: string): RemoteStat {
   const f = new Map<string, string>();
   for (const line of block.split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0 && !f.has(line.slice(0, eq))) f.set(line.slice(0, eq), line.slice(eq + 1));
   }
+  return fromFields(path, f);
+}
+
+/** A RemoteStat from the fields, as the shell script prints them or the host agent sends them. */
+function fromFields(path: string, f: Map<string, string>): RemoteStat {
   if (!f.has('raw')) return { path, exists: false };
   const n = (k: string): number => Number(f.get(k));
   const rawMode = parseInt(f.get('raw')!, 16);
@@ -122,9 +132,18 @@ export function parseStats(stdout: string, requests: readonly StatRequest[]): Re
   return requests.map((r, i) => parse(r.path, blocks[i] ?? ''));
 }
 
-/** Stat several paths in one round trip. */
+/** Stat several paths in one round trip: through the host agent (no programs started) or the shell. */
 export async function statPaths(conn: Connection, requests: readonly StatRequest[]): Promise<RemoteStat[]> {
   if (requests.length === 0) return [];
-  const res = await conn.exec(statScript(requests));
-  return parseStats(res.stdout, requests);
+  return withAgent(
+    conn,
+    async (agent) => {
+      const reply = await agent.stat({ requests }).catch((e: Error) => {
+        if (e instanceof AgentGoneError) throw e;
+        throw new Error(`could not stat ${requests.map((r) => r.path).join(', ')}: ${e.message}`);
+      });
+      return requests.map((r, i) => fromFields(r.path, new Map(Object.entries(reply.stats[i] ?? {}))));
+    },
+    async () => parseStats((await conn.exec(statScript(requests))).stdout, requests),
+  );
 }

@@ -20,6 +20,9 @@
 //     would: parent present, dest not a directory, and dest not already a regular
 //     file whose SHA-1 is unlessSha1 (copy), or dest still the regular file with
 //     SHA-1 ifSha1 that the edit was planned from (lineinfile...).
+//   {"op": "stat", "requests": [{"path", "follow": bool, "checksum": "sha1"...}]}
+//     -> {"ok": true, "stats": [fields...]}: the key=value fields remote-stat.ts's
+//     shell script prints (raw, mode, uid, ..., target, real, r/w/x, sum), as strings.
 //   any failure -> {"error": "message"}
 // A state mirrors the shell probe in remote-files.ts: {"type": "absent"} or
 // {"type", "mode" (octal digits as stat %a), "uid", "gid", "owner", "group",
@@ -78,6 +81,35 @@ def probe(path, follow, checksum, content):
         if content:
             state['content'] = binascii.b2a_base64(data).decode('ascii').rstrip('\n')
     return state
+
+def seconds(ns):
+    return '%d.%09d' % divmod(ns, 1000000000)
+
+def stat_fields(path, follow, algorithm):
+    # The key=value fields of the shell's stat script (remote-stat.ts), as strings.
+    fields = {}
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except OSError:
+        st = None
+    if st is not None:
+        fields.update(raw=format(st.st_mode, 'x'), mode=format(stat.S_IMODE(st.st_mode), 'o'),
+                      uid=str(st.st_uid), gid=str(st.st_gid), owner=user_name(st.st_uid), group=group_name(st.st_gid),
+                      size=str(st.st_size), atime=seconds(st.st_atime_ns), mtime=seconds(st.st_mtime_ns),
+                      ctime=seconds(st.st_ctime_ns), nlink=str(st.st_nlink), inode=str(st.st_ino), dev=str(st.st_dev),
+                      blocks=str(st.st_blocks), bsize=str(st.st_blksize),
+                      major=format(os.major(st.st_rdev), 'x'), minor=format(os.minor(st.st_rdev), 'x'))
+    if os.path.islink(path):
+        fields['target'] = os.readlink(path)
+        fields['real'] = os.path.realpath(path)
+    for key, flag in (('r', os.R_OK), ('w', os.W_OK), ('x', os.X_OK)):
+        if os.access(path, flag):
+            fields[key] = '1'
+    regular = os.path.isfile(path) and (follow or not os.path.islink(path))
+    if algorithm and regular and 'r' in fields:
+        import hashlib
+        fields['sum'] = hashlib.new(algorithm, read_file(path)).hexdigest()
+    return fields
 
 def name_to_id(lookup, name, what):
     # pwd and grp entries both hold the numeric id third; a number that is not a name is taken as is.
@@ -173,6 +205,8 @@ def handle(req):
         return write(req)
     if op == 'put':
         return put(req)
+    if op == 'stat':
+        return {'stats': [stat_fields(r['path'], r.get('follow'), r.get('checksum')) for r in req['requests']]}
     raise Exception('unknown request %r' % op)
 
 def reply(obj):

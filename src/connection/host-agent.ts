@@ -60,6 +60,16 @@ export interface AgentPutRequest extends Omit<AgentWriteRequest, 'op' | 'path'> 
   ifSha1?: string;
 }
 
+/** A detailed stat (remote-stat.ts), answered with the fields its shell script prints. */
+export interface AgentStatRequest {
+  op: 'stat';
+  requests: ReadonlyArray<{ path: string; follow?: boolean; checksum?: string }>;
+}
+
+export interface AgentStatReply {
+  stats: Array<Record<string, string>>;
+}
+
 export interface AgentProbeReply {
   states: AgentFileState[];
 }
@@ -166,7 +176,7 @@ export class HostAgent {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  private async request(req: AgentProbeRequest | AgentWriteRequest | AgentPutRequest): Promise<Record<string, unknown>> {
+  private async request(req: AgentProbeRequest | AgentWriteRequest | AgentPutRequest | AgentStatRequest): Promise<Record<string, unknown>> {
     const answer = this.next();
     this.input.write(`${JSON.stringify(req)}\n`);
     const reply = await answer;
@@ -184,6 +194,10 @@ export class HostAgent {
 
   async put(req: Omit<AgentPutRequest, 'op'>): Promise<AgentPutReply> {
     return (await this.request({ op: 'put', ...req })) as unknown as AgentPutReply;
+  }
+
+  async stat(req: Omit<AgentStatRequest, 'op'>): Promise<AgentStatReply> {
+    return (await this.request({ op: 'stat', ...req })) as unknown as AgentStatReply;
   }
 }
 

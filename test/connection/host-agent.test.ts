@@ -1,6 +1,6 @@
 // The host agent (src/connection/host-agent*.ts) must describe and write files
-// exactly as the shell commands of src/remote-files.ts do: every case here runs
-// both ways on the same files and compares.
+// exactly as the shell commands of src/remote-files.ts and src/remote-stat.ts
+// do: every case here runs both ways on the same files and compares.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import type { Connection } from '../../src/connection/connection.js';
 import { LocalConnection } from '../../src/connection/local.js';
 import { TaskConnection } from '../../src/connection/task-connection.js';
 import { probePaths, writeFileAtomic, type ProbeOptions } from '../../src/remote-files.js';
+import { statPaths, type ChecksumAlgorithm } from '../../src/remote-stat.js';
 
 let dir: string;
 let withAgent: LocalConnection;
@@ -59,6 +60,25 @@ describe('host agent', () => {
     expect(viaAgent).toEqual(viaShell);
     // And the cases are really different kinds of things.
     expect(new Set(viaAgent.map((s) => s.type)).size).toBeGreaterThanOrEqual(options.follow ? 4 : 5);
+  });
+
+  const statKinds: Array<{ follow?: boolean; checksum?: ChecksumAlgorithm }> = [
+    {},
+    { follow: true },
+    { checksum: 'sha1' },
+    { follow: true, checksum: 'md5' },
+    { follow: true, checksum: 'sha256' },
+  ];
+  it.each(statKinds)('stats like the shell: %o', async (options) => {
+    const paths = fixtures();
+    const requests = paths.map((path) => ({ path, ...options }));
+    // Read every file once first: the first read may update its atime (relatime), and both ways must see the same.
+    await statPaths(shellOnly, paths.map((path) => ({ path, follow: true, checksum: 'sha1' as const })));
+    const viaAgent = await statPaths(withAgent, requests);
+    const viaShell = await statPaths(shellOnly, requests);
+    expect(viaAgent).toEqual(viaShell);
+    expect(new Set(viaAgent.map((s) => s.kind)).size).toBeGreaterThanOrEqual(options.follow ? 3 : 4);
+    if (options.checksum) expect(viaAgent.filter((s) => s.checksum !== undefined).length).toBeGreaterThanOrEqual(3);
   });
 
   interface WriteCase {

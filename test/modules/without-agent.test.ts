@@ -6,4 +6,7 @@ await import('./copy.test.js');
 await import('./template.test.js');
 await import('./lineinfile.test.js');
 await import('./blockinfile.test.js');
+await import('./replace.test.js');
 await import('./slurp.test.js');
+await import('./file.test.js');
+await import('./stat.test.js');
