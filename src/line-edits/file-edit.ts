@@ -184,13 +184,16 @@ export async function planAndEdit<A extends EditArgs>(
   const { conn, args } = ctx;
   const agent = conn.agent ? await conn.agent() : undefined;
   const known = agent && recallFile(agent, args.path);
+  // The planner is pure: a file found as known gives the plan already made from it.
+  let guess: Plan<EditState> | undefined;
+  const planFor = (state: RemoteFileState) =>
+    guess && known && sameFile(state, known) ? guess : planner(ctx, { path: args.path, realPath: args.path, state });
   const probed = async () => {
     const target = await probeTarget(conn, args.path);
     if (agent) rememberFile(agent, target.state);
-    return { plan: planner(ctx, target) };
+    return { plan: target.realPath === args.path ? planFor(target.state) : planner(ctx, target) };
   };
   if (!agent || !known) return probed();
-  let guess: Plan<EditState>;
   try {
     guess = planner(ctx, { path: args.path, realPath: args.path, state: known });
   } catch {
@@ -208,7 +211,7 @@ export async function planAndEdit<A extends EditArgs>(
     throw new ModuleFailure(e.message);
   });
   if (!put || put.before[0].type === 'link') return probed();
-  const plan = planner(ctx, { path: args.path, realPath: args.path, state: put.before[0] });
+  const plan = planFor(put.before[0]);
   if (!put.wrote) {
     rememberFile(agent, put.before[0]);
     return { plan };
@@ -218,6 +221,21 @@ export async function planAndEdit<A extends EditArgs>(
   }
   rememberFile(agent, { ...put.after!, content: g.data });
   return { plan: { ...plan, state: { ...plan.state, written: { backupFile: put.backupFile } } } };
+}
+
+/** Everything of a file an edit's plan depends on is as remembered. */
+function sameFile(a: RemoteFileState, b: RemoteFileState): boolean {
+  return (
+    a.type === b.type &&
+    a.mode === b.mode &&
+    a.uid === b.uid &&
+    a.gid === b.gid &&
+    a.owner === b.owner &&
+    a.group === b.group &&
+    a.content !== undefined &&
+    b.content !== undefined &&
+    a.content.equals(b.content)
+  );
 }
 
 async function run(conn: Connection, command: string): Promise<void> {
