@@ -35,23 +35,50 @@ try:
 except ImportError:
     from hashlib import sha1
 
-def user_name(uid):
+# The process's umask, read once (reading it means setting it).
+UMASK = os.umask(0)
+os.umask(UMASK)
+
+# Names of user and group ids seen, kept while /etc/passwd and /etc/group stay as
+# they were (checked once a request): a lookup reads and parses those files.
+names = {}
+names_stamp = None
+
+def file_stamp(path):
     try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return 'UNKNOWN'
+        st = os.stat(path)
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return None
+
+def refresh_names():
+    global names_stamp
+    stamp = (file_stamp('/etc/passwd'), file_stamp('/etc/group'))
+    if stamp != names_stamp:
+        names.clear()
+        names_stamp = stamp
+
+def cached_name(kind, lookup, number):
+    key = (kind, number)
+    if key not in names:
+        try:
+            names[key] = lookup(number)[0]
+        except KeyError:
+            return 'UNKNOWN'
+    return names[key]
+
+def user_name(uid):
+    return cached_name('u', pwd.getpwuid, uid)
 
 def group_name(gid):
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return 'UNKNOWN'
+    return cached_name('g', grp.getgrgid, gid)
 
 def read_file(path):
     with open(path, 'rb') as f:
         return f.read()
 
-def probe(path, follow, checksum, content):
+def probe(path, follow, checksum, content, data=None):
+    # data: the file's content when the caller has just written it (no need to read it back).
     try:
         st = os.lstat(path)
     except OSError:
@@ -75,7 +102,8 @@ def probe(path, follow, checksum, content):
     if kind == 'link':
         state['target'] = os.readlink(path)
     if kind == 'file' and (checksum or content):
-        data = read_file(path)
+        if data is None:
+            data = read_file(path)
         if checksum:
             state['sha1'] = sha1(data).hexdigest()
         if content:
@@ -125,29 +153,33 @@ def write(req):
     directory = os.path.dirname(path) or '.'
     if req.get('parents'):
         os.makedirs(directory, exist_ok=True)
+    data = binascii.a2b_base64(req['data'])
     fd, tmp = create_temporary(directory)
     answer = {}
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(binascii.a2b_base64(req['data']))
-        if os.path.exists(path):
+            f.write(data)
+        try:
             old = os.stat(path)
+        except OSError:
+            old = None
+        # The mode asked for, else the replaced file's, else a new file's default.
+        if req.get('mode'):
+            os.chmod(tmp, int(req['mode'], 8))
+        elif old is not None:
             os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        else:
+            os.chmod(tmp, 0o666 & ~UMASK)
+        if old is not None:
             try:
                 os.chown(tmp, old.st_uid, old.st_gid)
             except OSError:
                 pass
-        else:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-        if req.get('mode'):
-            os.chmod(tmp, int(req['mode'], 8))
         if req.get('owner') or req.get('group'):
             uid = name_to_id(pwd.getpwnam, req['owner'], 'user') if req.get('owner') else -1
             gid = name_to_id(grp.getgrnam, req['group'], 'group') if req.get('group') else -1
             os.chown(tmp, uid, gid)
-        if req.get('backup') and os.path.exists(path):
+        if req.get('backup') and old is not None:
             import time
             backup = '%s.%d.%s' % (path, os.getpid(), time.strftime('%Y-%m-%d@%H:%M:%S~'))
             copy_preserving(path, backup)
@@ -161,7 +193,7 @@ def write(req):
         raise
     after = req.get('probeAfter')
     if after is not None:
-        answer['after'] = probe(path, after.get('follow'), after.get('checksum'), after.get('content'))
+        answer['after'] = probe(path, after.get('follow'), after.get('checksum'), after.get('content'), data)
     return answer
 
 def put(req):
@@ -198,6 +230,7 @@ def copy_preserving(src, dst):
     os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 def handle(req):
+    refresh_names()
     op = req.get('op')
     if op == 'probe':
         return {'states': [probe(p, req.get('follow'), req.get('checksum'), req.get('content')) for p in req['paths']]}

@@ -156,6 +156,30 @@ describeLab('every module over SSH on lab hosts (--check, --diff, idempotence)',
     }
   });
 
+  it('the host agent names a user renamed during the run (its name cache follows /etc/passwd)', async () => {
+    ctx.write(
+      'names.yml',
+      `- hosts: lab
+  gather_facts: false
+  tasks:
+    - command: useradd --no-create-home --uid 4242 tsplay-it-old
+    - copy: content="owned by a user about to be renamed\\n" dest=/srv/it-names.txt owner=tsplay-it-old
+    - stat: path=/srv/it-names.txt
+      register: before
+    - command: usermod --login tsplay-it-new tsplay-it-old
+    - stat: path=/srv/it-names.txt
+      register: after
+    - assert:
+        that:
+          - before.stat.pw_name == 'tsplay-it-old'
+          - after.stat.pw_name == 'tsplay-it-new'
+`,
+    );
+    const r = await run('names.yml');
+    expect(r.code, show(r)).toBe(0);
+    for (const h of HOSTS) expect(recap(r.stdout)[h], show(r)).toMatchObject({ failed: 0, changed: 3 });
+  });
+
   it('line-editing modules: lineinfile blockinfile replace', async () => {
     await checkThenApply('lines.yml', 4, ['+listen=h1:80', '+color=blue']);
     for (const h of HOSTS) {
