@@ -2,7 +2,7 @@
 // SshConnection.exec wrapped to count the remote commands (round trips) it sends,
 // the bytes, and how long each took. Prints on stderr one line
 // `COUNT {"code","execs","agentRequests","stdinBytes","commandBytes","startupMs","spanMs","inExecMs","exitMs"}`:
-// requests to the host agent (HostAgent probe/write/put) are round trips too, counted
+// requests to the host agent (HostAgent probe/write/put/stat) are round trips too, counted
 // and timed alike.
 // startupMs = process start to the first command; spanMs = first command to the
 // last answer (mean over hosts); inExecMs = time a host had a command in flight
@@ -42,7 +42,7 @@ SshConnection.prototype.agent = async function () {
   if (agent) agent.benchHost = this.host;
   return agent;
 };
-for (const op of ['probe', 'write', 'put']) {
+for (const op of ['probe', 'write', 'put', 'stat']) {
   const orig = HostAgent.prototype[op];
   HostAgent.prototype[op] = function (req) {
     agentRequests++;
