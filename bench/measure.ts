@@ -21,6 +21,13 @@ export interface Measured {
   treePeakKb: number;
   /** CPU ms of detached helpers (ssh ControlMasters) included in cpuMs. */
   helperCpuMs: number;
+  /** When each piece of stdout arrived: [ms since the start, length of stdout after it]. */
+  stdoutTimes: Array<[number, number]>;
+}
+
+/** When the text at `index` of the output arrived (ms since the start), if it did. */
+export function arrivalMs(m: Measured, index: number): number | undefined {
+  return m.stdoutTimes.find(([, end]) => end > index)?.[0];
 }
 
 const running = new Set<ChildProcess>();
@@ -121,7 +128,11 @@ export async function measure(
   running.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const stdoutTimes: Array<[number, number]> = [];
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    stdoutTimes.push([Number(process.hrtime.bigint() - started) / 1e6, stdout.length]);
+  });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   let treePeakKb = 0;
   const sample = (): void => {
@@ -158,5 +169,6 @@ export async function measure(
     maxRssKb: maxRss ?? NaN,
     treePeakKb: Math.max(treePeakKb, maxRss ?? 0),
     helperCpuMs,
+    stdoutTimes,
   };
 }
