@@ -9,6 +9,8 @@ import { sha1, type RemoteFileState } from '../remote-files.js';
 
 /** Larger files are not kept: their edits take the usual probe, then write. */
 const MAX_KNOWN_SIZE = 256 * 1024;
+/** Files kept per host, the most recently seen: a run edits the same few files again and again. */
+const MAX_KNOWN_FILES = 64;
 
 const knownByAgent = new WeakMap<HostAgent, Map<string, RemoteFileState>>();
 
@@ -16,9 +18,12 @@ const knownByAgent = new WeakMap<HostAgent, Map<string, RemoteFileState>>();
 export function rememberFile(agent: HostAgent, state: RemoteFileState): void {
   let known = knownByAgent.get(agent);
   if (!known) knownByAgent.set(agent, (known = new Map()));
+  known.delete(state.path);
   if (state.type === 'file' && state.content !== undefined && state.content.length <= MAX_KNOWN_SIZE) {
     known.set(state.path, { ...state, checksum: sha1(state.content) });
-  } else known.delete(state.path);
+    // A Map keeps insertion order: the first key is the one seen longest ago.
+    if (known.size > MAX_KNOWN_FILES) known.delete(known.keys().next().value!);
+  }
 }
 
 export function recallFile(agent: HostAgent, path: string): RemoteFileState | undefined {
