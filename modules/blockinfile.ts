@@ -40,6 +40,7 @@ function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<Edi
 const blockinfile: Module<BlockInFileArgs, EditState> = {
   name: 'blockinfile',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

@@ -167,6 +167,7 @@ async function planRemoteSrc(ctx: ModuleContext<CopyArgs>, src: string): Promise
 const copy: Module<CopyArgs, CopyState> = {
   name: 'copy',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

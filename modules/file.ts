@@ -366,6 +366,7 @@ function planHard(
 const file: Module<FileArgs, FilePlanState> = {
   name: 'file',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

@@ -81,6 +81,7 @@ function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<Edit
 const lineinfile: Module<LineInFileArgs, EditState> = {
   name: 'lineinfile',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

@@ -53,6 +53,7 @@ function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<EditSta
 const replace: Module<ReplaceArgs, EditState> = {
   name: 'replace',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

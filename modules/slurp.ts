@@ -9,6 +9,7 @@ interface SlurpArgs {
 const slurp: Module<SlurpArgs, undefined> = {
   name: 'slurp',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: { type: 'object', properties: { src: { type: 'string' } }, required: ['src'] },
   optionAliases: { path: 'src' },
   async plan(ctx) {

@@ -16,6 +16,7 @@ interface StatArgs {
 const stat: Module<StatArgs, undefined> = {
   name: 'stat',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

@@ -36,6 +36,7 @@ function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
 const template: Module<TemplateArgs, WritePlanState> = {
   name: 'template',
   supportsCheckMode: true,
+  hostFiles: true,
   schema: {
     type: 'object',
     properties: {

@@ -16,6 +16,7 @@ import { PromptError, promptSecret } from './prompt.js';
 import { hostKeyCheckingFromEnv } from './connection/factory.js';
 import type { HostKeyChecking } from './connection/ssh.js';
 import { TaskSpinner } from './output/task-spinner.js';
+import { playbooksUseHostFiles } from './executor/host-files.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
@@ -111,6 +112,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   // Everything is loaded and checked before any host is touched.
   const inventory = loadInventory(flags.inventory, { cwd: process.cwd() });
   const playbooks = playbookFiles.map((f) => loadPlaybook(resolve(f)));
+  options.connectionSettings.agentAtConnect = playbooksUseHostFiles(playbooks);
   const write = (t: string) => process.stdout.write(t);
   if (flags.syntaxCheck) {
     write(`\nplaybook: ${playbookFiles.join(', ')}\n`);

@@ -123,6 +123,8 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
   supportsCheckMode: boolean;
   /** Runs on the controller only (debug, set_fact...): no connection needed. */
   controllerOnly?: boolean;
+  /** Inspects or writes files on the host (copy, stat...): the host agent is started with the connection. */
+  hostFiles?: boolean;
   plan(ctx: ModuleContext<A>): Promise<Plan<S>>;
   /** Make the planned change. Absent for modules whose plan is their whole work. */
   apply?(ctx: ModuleContext<A>, plan: Plan<S>): Promise<Applied>;

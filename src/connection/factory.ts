@@ -22,6 +22,8 @@ export interface ConnectionSettings {
   hostKeyChecking: HostKeyChecking;
   knownHostsFile?: string;
   sshConfigFile?: string;
+  /** Start the host agent with each connection (the playbooks have file tasks), else on first use. */
+  agentAtConnect?: boolean;
 }
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
@@ -134,5 +136,6 @@ export async function openConnection(host: string, vars: Record<string, unknown>
     connectTimeoutMs: s.timeoutSeconds * 1000,
     ...(jump ? { jump } : {}),
     ...(python ? { pythonInterpreter: python } : {}),
+    startAgent: s.agentAtConnect === false ? 'on-demand' : 'at-connect',
   });
 }

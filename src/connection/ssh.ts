@@ -69,6 +69,12 @@ export interface SshOptions {
   jump?: SshJumpHop[];
   /** ansible_python_interpreter: the Python for the host agent (default: found on the host). */
   pythonInterpreter?: string;
+  /**
+   * When the host agent starts: with the connection (default: ready by the
+   * first file task), or at the first file operation (nothing starts on hosts
+   * a playbook never writes to).
+   */
+  startAgent?: 'at-connect' | 'on-demand';
 }
 
 /**
@@ -191,7 +197,8 @@ export class SshConnection implements Connection {
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly label: string;
-  private hostAgent: Promise<HostAgent | undefined> = Promise.resolve(undefined);
+  /** Undefined until started (at connect, or on the first agent() call). */
+  private hostAgent: Promise<HostAgent | undefined> | undefined;
 
   constructor(private readonly options: SshOptions) {
     this.host = options.host;
@@ -257,7 +264,7 @@ export class SshConnection implements Connection {
     if (!sock) client.setNoDelay(true);
     // The agent's channel opens alongside the shell's; nothing waits for it
     // until the first file operation.
-    if (agentWanted()) this.hostAgent = startAgentChannel(client, o.pythonInterpreter, Math.max(1000, deadline - Date.now()));
+    if (o.startAgent !== 'on-demand') this.hostAgent = this.startAgent(Math.max(1000, deadline - Date.now()));
     try {
       this.session = await ShellSession.open(
         client,
@@ -271,10 +278,17 @@ export class SshConnection implements Connection {
     }
   }
 
-  /** The host's agent, if it has one running (see host-agent.ts). */
+  /** The host's agent, if it has one running (see host-agent.ts); started now if it was not yet. */
   async agent(): Promise<HostAgent | undefined> {
+    if (this.closed) return undefined;
+    this.hostAgent ??= this.startAgent(this.options.connectTimeoutMs);
     const agent = await this.hostAgent;
     return agent?.alive && !this.closed ? agent : undefined;
+  }
+
+  private startAgent(timeoutMs: number): Promise<HostAgent | undefined> {
+    if (!agentWanted() || !this.client || !this.tcpAlive) return Promise.resolve(undefined);
+    return startAgentChannel(this.client, this.options.pythonInterpreter, timeoutMs);
   }
 
   private closeJumps(): void {
@@ -438,7 +452,7 @@ export class SshConnection implements Connection {
     if (this.closed) return;
     this.closed = true;
     this.session?.close();
-    void this.hostAgent.then((a) => a?.close());
+    void this.hostAgent?.then((a) => a?.close());
     const client = this.client;
     if (!client || !this.tcpAlive) {
       client?.destroy();

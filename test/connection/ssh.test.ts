@@ -75,6 +75,19 @@ describe.skipIf(unavailable !== undefined)('ssh connection (real sshd on loopbac
     await conn.exec(`rm -rf ${dir}`);
   });
 
+  it('starts the agent on demand: nothing runs on the host until a file operation asks', async () => {
+    // A Python under a name of this test's own, to find its process on the host.
+    const python = path.join(sshd.dir, `python-on-demand-${randomBytes(4).toString('hex')}`);
+    execFileSync('ln', ['-s', '/usr/bin/python3', python]);
+    const c = await connect({ pythonInterpreter: python, startAgent: 'on-demand' });
+    const agents = async () => Number((await c.exec(`ps -eo args | grep -c -- ${quote(`^${python} `)}`)).stdout.trim());
+    expect(await agents()).toBe(0);
+    const [st] = await probePaths(c, ['/']);
+    expect(st!.type).toBe('directory');
+    expect((await c.agent!())?.alive).toBe(true);
+    expect(await agents()).toBe(1);
+  });
+
   it('has no agent when the interpreter is missing, and files still work', async () => {
     const c = await connect({ pythonInterpreter: '/nonexistent/python3' });
     expect(await c.agent!()).toBeUndefined();
