@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from './module-types.js';
 import { ModuleFailure } from './module-types.js';
 import { probePath, probePaths, putFile, sha1, writeFileAtomic, type RemoteFileState } from './remote-files.js';
+import { rememberFile } from './known-files.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -284,6 +285,9 @@ export async function planAndWrite(
   }
   if (!put.wrote) return { plan };
   const after = put.after ?? (await probePath(ctx.conn, s!.dest, PROBE_AFTER));
+  // An edit of this file later in the run can then go in one round trip (known-files.ts).
+  const agent = await ctx.conn.agent?.();
+  if (agent) rememberFile(agent, { ...after, content: source.data });
   return { plan, applied: { result: appliedResult(s!, after, put.backupFile) } };
 }
 

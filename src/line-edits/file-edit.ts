@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from '../connection/connection.js';
 import { ModuleFailure, type Applied, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
 import { probePath, putFile, writeFileAtomic, type RemoteFileState } from '../remote-files.js';
-import { recallFile, rememberFile } from './known-files.js';
+import { recallFile, rememberFile } from '../known-files.js';
 import {
   addAttributeDiff,
   attributeChanges,

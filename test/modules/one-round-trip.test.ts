@@ -254,6 +254,28 @@ describe('edits of a file the run already knows go in one round trip, decided as
     { module: blockinfile, args: { block: 'inside\nthe block' }, trips: 3 },
   ];
 
+  it('an edit right after a copy of the same file takes one round trip', async () => {
+    const local = new LocalConnection('localhost');
+    const { conn, trips } = counting(local);
+    const f = join(root, 'copy-then-edit');
+    const ctxFor = (module: Module<any, any>, args: Record<string, unknown>): ModuleContext<any> => {
+      const checked = checkArgs(module, args);
+      if (!checked.ok) throw new Error(checked.errors.join('; '));
+      return { ...makeContext(checked.args, { diff: true }), conn };
+    };
+    try {
+      await planAndApply(copy, ctxFor(copy, { content: 'a=1\n', dest: f }), false);
+      const before = trips();
+      const { plan, applied } = await planAndApply(lineinfile, ctxFor(lineinfile, { path: f, line: 'b=2' }), false);
+      expect(trips() - before).toBe(1);
+      expect(plan.changed).toBe(true);
+      expect(applied?.result).toMatchObject({ msg: 'line added', backup: '' });
+      expect(readFileSync(f, 'utf8')).toBe('a=1\nb=2\n');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('runs a sequence of edits alike in one step and in two, and --check predicts each', async () => {
     const local = new LocalConnection('localhost');
     const dirs = { one: join(root, 'edits-one'), two: join(root, 'edits-two') };

@@ -1,11 +1,12 @@
-// What this run last saw of each file it edits, per host, so that the next
-// edit of the same file (ten lineinfile tasks on one config file) can be
-// planned at once and sent with its write in one round trip. Only a guess: the
-// host writes only if the file still has the checksum the edit was planned
-// from (the agent's put with ifSha1); if not, the host's answer is planned
-// again. Kept per host agent, so it lives exactly as long as the connection.
-import type { HostAgent } from '../connection/host-agent.js';
-import { sha1, type RemoteFileState } from '../remote-files.js';
+// What this run last saw of each file it edits or writes, per host, so that
+// the next edit of the same file (ten lineinfile tasks on one config file, or
+// one after a copy) can be planned at once and sent with its write in one
+// round trip. Only a guess: the host writes only if the file still has the
+// checksum the edit was planned from (the agent's put with ifSha1); if not,
+// the host's answer is planned again. Kept per host agent, so it lives exactly
+// as long as the connection.
+import type { HostAgent } from './connection/host-agent.js';
+import { sha1, type RemoteFileState } from './remote-files.js';
 
 /** Larger files are not kept: their edits take the usual probe, then write. */
 const MAX_KNOWN_SIZE = 256 * 1024;
