@@ -119,6 +119,7 @@ export async function planWrite(
   args: WriteArgs,
   source: ContentSource,
   probed?: RemoteFileState[],
+  checksum = sha1(source.data),
 ): Promise<Plan<WritePlanState>> {
   const slash = args.dest.endsWith('/') && args.dest.length > 1;
   const destBase = slash ? args.dest.replace(/\/+$/, '') || '/' : args.dest;
@@ -149,7 +150,6 @@ export async function planWrite(
     return { changed: false, result: { dest, src: source.src } };
   }
   const spec = attributeSpec(args, source.mode);
-  const checksum = sha1(source.data);
   const writeContent = !target.exists || target.checksum !== checksum;
   const attrs = target.exists ? attributeChanges(target, spec, false) : {};
   const state: WritePlanState = { dest, data: source.data, writeContent, spec, attrs, createDir, src: source.src };
@@ -267,7 +267,9 @@ export async function planAndWrite(
     return twoSteps();
   }
   const spec = attributeSpec(args, source.mode);
+  const checksum = sha1(source.data); // one hash for the host's condition and the plan
   const put = await putFile(ctx.conn, args.dest, posix.dirname(args.dest), source.data, {
+    unlessSha1: checksum,
     mode: spec.mode !== undefined ? chmodArgument(spec.mode) : undefined,
     owner: spec.owner,
     group: spec.group,
@@ -278,7 +280,7 @@ export async function planAndWrite(
     throw new ModuleFailure(e.message);
   });
   if (!put || (put.before[0].type === 'directory' && source.basename !== undefined)) return twoSteps();
-  const plan = await planWrite(ctx, args, source, put.before);
+  const plan = await planWrite(ctx, args, source, put.before, checksum);
   const s = plan.state;
   if (put.wrote !== (s?.writeContent === true)) {
     throw new Error(`internal error: the host agent ${put.wrote ? 'wrote' : 'did not write'} ${args.dest}, the plan says otherwise`);

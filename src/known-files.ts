@@ -21,7 +21,8 @@ export function rememberFile(agent: HostAgent, state: RemoteFileState): void {
   if (!known) knownByAgent.set(agent, (known = new Map()));
   known.delete(state.path);
   if (state.type === 'file' && state.content !== undefined && state.content.length <= MAX_KNOWN_SIZE) {
-    known.set(state.path, { ...state, checksum: sha1(state.content) });
+    // The host's checksum when it sent one (of this same content), else the controller's.
+    known.set(state.path, { ...state, checksum: state.checksum ?? sha1(state.content) });
     // A Map keeps insertion order: the first key is the one seen longest ago.
     if (known.size > MAX_KNOWN_FILES) known.delete(known.keys().next().value!);
   }

@@ -4,23 +4,17 @@
 // rename), so an interrupted transfer never leaves half a file.
 import { createHash } from 'node:crypto';
 import type { Connection } from './connection/connection.js';
-import { AgentGoneError, type AgentFileState, type AgentWriteRequest, type HostAgent } from './connection/host-agent.js';
+import { AgentGoneError, type AgentFileState, type AgentWriteRequest, type FileOwnership, type HostAgent } from './connection/host-agent.js';
 import { quote, sh, raw } from './shell.js';
 
 export type RemoteFileType = 'file' | 'directory' | 'link' | 'other';
 
-export interface RemoteFileState {
+export interface RemoteFileState extends FileOwnership {
   path: string;
   exists: boolean;
   type?: RemoteFileType;
   /** Permission bits as four octal digits, e.g. "0644". */
   mode?: string;
-  uid?: number;
-  gid?: number;
-  owner?: string;
-  group?: string;
-  size?: number;
-  mtime?: number;
   /** Where a symlink points (only for type "link"). */
   linkTarget?: string;
   /** SHA-1 of a regular file's content (what Ansible calls checksum). */
@@ -228,6 +222,8 @@ export interface PutResult {
 export interface PutOptions extends WriteOptions {
   /** Also return dest's content as it was. */
   withContent?: boolean;
+  /** Leave dest alone if it is already a regular file with this SHA-1 (the content's): copy, template. */
+  unlessSha1?: string;
   /**
    * Write only if dest is still the regular file with this SHA-1 (links not
    * followed): an edit planned from what this run last saw of the file.
@@ -253,7 +249,8 @@ export async function putFile(
 ): Promise<PutResult | undefined> {
   const fields = agentWriteFields(content, options);
   if (!fields) return undefined;
-  const condition = options.ifSha1 !== undefined ? { ifSha1: options.ifSha1, follow: false } : { unlessSha1: sha1(content) };
+  const condition =
+    options.ifSha1 !== undefined ? { ifSha1: options.ifSha1, follow: false } : { unlessSha1: options.unlessSha1 ?? sha1(content) };
   return withAgent<PutResult | undefined>(
     conn,
     async (agent) => {

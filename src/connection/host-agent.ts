@@ -9,15 +9,21 @@ import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { agentProgramLine } from './host-agent-program.js';
 
-export interface AgentFileState {
-  type: 'absent' | 'file' | 'directory' | 'link' | 'other';
-  mode?: string;
+/** Ownership, size and time of a file: the same on the wire and in RemoteFileState. */
+export interface FileOwnership {
   uid?: number;
   gid?: number;
   owner?: string;
   group?: string;
   size?: number;
   mtime?: number;
+}
+
+/** A probed path as the agent sends it (remote-files.ts turns it into a RemoteFileState). */
+export interface AgentFileState extends FileOwnership {
+  type: 'absent' | 'file' | 'directory' | 'link' | 'other';
+  /** Octal digits as stat %a prints them, e.g. "644". */
+  mode?: string;
   target?: string;
   sha1?: string;
   content?: string;
