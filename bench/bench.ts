@@ -700,7 +700,26 @@ function report(res: Results): string {
 }
 
 // ---------------------------------------------------------------- main
+/**
+ * Development mode, writes no results: `--per-task-only --lab <dir>` runs the
+ * per-task rounds on hosts kept up by bench/keep-lab.ts and prints the medians.
+ */
+async function perTaskOnly(dir: string): Promise<void> {
+  const lab = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as { hosts: Array<{ name: string; address: string }>; keyFile: string; knownHostsFile: string };
+  const ws = new Workspace({ kind: 'lab', ...lab, inventory: readFileSync(join(dir, 'hosts.ini'), 'utf8'), bootMs: 0, memPerHostMb: 0, destroy: async () => {} });
+  try {
+    const rounds = await perTaskRounds(ws);
+    const m = (f: (r: PerTaskRound) => number | undefined): number => median(rounds.map(f).filter((v): v is number => v !== undefined));
+    const floor = m((r) => r.floorMs);
+    log(`medians: floor ${floor.toFixed(2)} ms; first ${m((r) => r.firstPerTaskMs).toFixed(2)} ms = ${(m((r) => r.firstPerTaskMs) / floor).toFixed(2)}x; re-run ${m((r) => r.rerunPerTaskMs).toFixed(2)} ms = ${(m((r) => r.rerunPerTaskMs) / floor).toFixed(2)}x`);
+    log(`rounds first: ${rounds.map((r) => r.firstPerTaskMs?.toFixed(2)).join(' ')}; re-run: ${rounds.map((r) => r.rerunPerTaskMs?.toFixed(2)).join(' ')}`);
+  } finally {
+    ws.cleanup();
+  }
+}
+
 async function mainBench(): Promise<void> {
+  if (flag('per-task-only')) return perTaskOnly(opt('lab', ''));
   if (flag('report-only')) {
     // Rewrites RESULTS.md from bench/results.json (e.g. after editing FINDINGS.md).
     writeFileSync(OUT, report(JSON.parse(readFileSync(join(BENCH, 'results.json'), 'utf8')) as Results) + '\n');

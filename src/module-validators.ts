@@ -37,11 +37,24 @@ function newAjv(extra: Record<string, unknown> = {}): Ajv {
 
 let runtimeAjv: Ajv | undefined;
 
+/** A precompiled validator file's exports. */
+export interface PrecompiledValidator {
+  validate?: ValidateFunction;
+  fingerprint?: string;
+}
+
+/** The validators the bundle carries (src/build-bundle.ts), by module name. */
+let bundled: Record<string, PrecompiledValidator> = {};
+
+export function useBundledValidators(table: Record<string, PrecompiledValidator>): void {
+  bundled = table;
+}
+
 /** The validator built by `npm run build`, if there is one for this very schema. */
 function precompiled(module: Module<any, any>): ValidateFunction | undefined {
   const file = join(VALIDATORS_DIR, `${module.name}.cjs`);
-  if (!existsSync(file)) return undefined;
-  const loaded = require(file) as { validate?: ValidateFunction; fingerprint?: string };
+  const loaded = bundled[module.name] ?? (existsSync(file) ? (require(file) as PrecompiledValidator) : undefined);
+  if (!loaded) return undefined;
   if (typeof loaded.validate !== 'function' || loaded.fingerprint !== fingerprint(module)) return undefined;
   return loaded.validate;
 }

@@ -1,0 +1,106 @@
+// Runs the bundled CLI (dist/bundle/tsplay.cjs, written by src/build-bundle.ts)
+// with V8's code cache. Node 20 has no compile cache for modules, and a run of
+// tsplay used to spend ~0.2 s compiling JavaScript at start-up and, as
+// functions are compiled on their first call, about a fifth of its CPU during
+// the tasks. The cache is made at the end of a run, so it holds every function
+// that run compiled, not only the top level, and the next run starts with them.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getHeapCodeStatistics } from 'node:v8';
+import { Script } from 'node:vm';
+
+export const BUNDLE_FILE = fileURLToPath(new URL('../bundle/tsplay.cjs', import.meta.url));
+
+/** Where the cache lives: $TSPLAY_CODE_CACHE (a directory, or 0 for none), else the user's cache directory. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const set = env.TSPLAY_CODE_CACHE;
+  if (set === '0' || set === 'off') return undefined;
+  if (set) return set;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsplay');
+}
+
+// A cache file: MAGIC, the size of the bytecode in the heap when it was made
+// (uint32), the SHA-1 of V8's data, then the data. V8 checks its data's
+// version and flags but, in release builds, not its integrity, and it would
+// run damaged bytecode; hence the checksum.
+const MAGIC = Buffer.from('TSPC');
+const SUM = 20;
+const HEADER = MAGIC.length + 4 + SUM;
+
+const sha1 = (data: Buffer | string): Buffer => createHash('sha1').update(data).digest();
+
+/** How the cache was used: none there (or disabled), taken by V8, or refused (damaged, or made by another node or with other flags). */
+export type CacheUse = 'none' | 'accepted' | 'rejected';
+
+export interface LoadedBundle {
+  exports: Record<string, unknown>;
+  cacheUse: CacheUse;
+  /** Writes the cache if it is missing, was refused, or this run compiled much more than the run that made it. */
+  saveCache(): boolean;
+}
+
+/** The cache file's data, `damaged` if it fails its checksum, undefined if there is none. */
+function readCache(file: string): { bytecode: number; data: Buffer } | 'damaged' | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const data = buf.subarray(HEADER);
+  if (buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return 'damaged';
+  if (!sha1(data).equals(buf.subarray(MAGIC.length + 4, HEADER))) return 'damaged';
+  return { bytecode: buf.readUInt32LE(MAGIC.length), data };
+}
+
+/**
+ * Whether to write the cache at the end of a run: when there was none or V8
+ * refused it, or when this run compiled much more than the run that made it
+ * (which may have been a `--version`). Sizes are the bytecode in the heap.
+ */
+export function shouldSaveCache(use: CacheUse, bytecodeWhenMade: number, bytecodeNow: number): boolean {
+  return use !== 'accepted' || bytecodeNow > bytecodeWhenMade * 1.2;
+}
+
+/** Compiles and runs a CommonJS script file, through the code cache in cacheDir if given. */
+export function loadBundle(file: string, cacheDir: string | undefined): LoadedBundle {
+  const source = readFileSync(file, 'utf8');
+  // V8 checks the cache against the source's length only, so the name holds a
+  // hash of the content; node's version is in the name so that two installed
+  // nodes do not keep replacing each other's cache.
+  const key = sha1(`${source}\0${process.version}\0${process.arch}`).toString('hex').slice(0, 20);
+  const cacheFile = cacheDir ? join(cacheDir, `code-${key}.bin`) : undefined;
+  const read = cacheFile ? readCache(cacheFile) : undefined;
+  const cached = typeof read === 'object' ? read : undefined;
+  const script = new Script(Module.wrap(source), { filename: file, cachedData: cached?.data });
+  const cacheUse: CacheUse = read === undefined ? 'none' : read === 'damaged' || script.cachedDataRejected ? 'rejected' : 'accepted';
+  const module = { exports: {} as Record<string, unknown> };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+
+  const saveCache = (): boolean => {
+    if (!cacheFile) return false;
+    const bytecode = getHeapCodeStatistics().bytecode_and_metadata_size;
+    if (!shouldSaveCache(cacheUse, cached?.bytecode ?? 0, bytecode)) return false;
+    try {
+      const data = script.createCachedData();
+      const header = Buffer.alloc(HEADER);
+      MAGIC.copy(header);
+      header.writeUInt32LE(Math.min(bytecode, 0xffffffff), MAGIC.length);
+      sha1(data).copy(header, MAGIC.length + 4);
+      mkdirSync(cacheDir!, { recursive: true, mode: 0o700 });
+      // Written aside and renamed: runs at the same time never read half a file.
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, Buffer.concat([header, data]), { mode: 0o600 });
+      renameSync(tmp, cacheFile);
+      return true;
+    } catch {
+      return false; // a read-only home, a full disk: the cache is only an optimisation
+    }
+  };
+  return { exports: module.exports, cacheUse, saveCache };
+}

@@ -1,0 +1,128 @@
+// The bundled CLI runs from V8's code cache (src/bundle-loader.ts): the cache
+// is made at the end of a run, taken by the next, refused and remade when it
+// does not fit, and never in the way when it cannot be written.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { codeCacheDir, shouldSaveCache } from '../src/bundle-loader.js';
+import { ROOT, tsplay } from './cli-helpers.js';
+
+/** The built loader, as bin/tsplay.js runs it. */
+const LOADER = join(ROOT, 'dist', 'src', 'bundle-loader.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-code-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SCRIPT = `exports.answer = 41 + 1;\nexports.later = function later(x) { return [x, __filename, typeof require]; };\n`;
+
+function script(name: string, text = SCRIPT): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+/**
+ * Loads the script in a new node process, as the CLI does: within one process
+ * V8 reuses what it compiled before and never even reads the cache.
+ */
+function load(file: string, cacheDir: string | undefined, save = true): { cacheUse: string; saved: boolean; answer: unknown; later: unknown } {
+  const code = `
+    const { loadBundle } = await import(${JSON.stringify(LOADER)});
+    const b = loadBundle(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});
+    const saved = ${save} && b.saveCache();
+    console.log(JSON.stringify({ cacheUse: b.cacheUse, saved, answer: b.exports.answer, later: b.exports.later(7) }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`loader process failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as ReturnType<typeof load>;
+}
+const cacheFiles = (cacheDir: string): string[] => (existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.bin')) : []);
+
+describe('loadBundle', () => {
+  it('runs the script as CommonJS, then caches it, and the next run takes the cache', () => {
+    const file = script('a.cjs');
+    const cacheDir = join(dir, 'cache-a');
+    const first = load(file, cacheDir);
+    expect(first).toEqual({ cacheUse: 'none', saved: true, answer: 42, later: [7, file, 'function'] });
+    const [name] = cacheFiles(cacheDir);
+    expect(readFileSync(join(cacheDir, name!)).subarray(0, 4).toString()).toBe('TSPC');
+
+    expect(load(file, cacheDir)).toEqual({ cacheUse: 'accepted', saved: false, answer: 42, later: [7, file, 'function'] });
+    expect(cacheFiles(cacheDir)).toEqual([name]);
+  });
+
+  it('refuses a damaged cache or one V8 cannot use, runs anyway and writes a good one', () => {
+    const file = script('b.cjs');
+    const cacheDir = join(dir, 'cache-b');
+    load(file, cacheDir);
+    const cacheFile = join(cacheDir, cacheFiles(cacheDir)[0]!);
+    const good = readFileSync(cacheFile);
+    const expectRefusedThenRemade = (): void => {
+      expect(load(file, cacheDir)).toMatchObject({ cacheUse: 'rejected', saved: true, answer: 42 });
+      expect(load(file, cacheDir, false)).toMatchObject({ cacheUse: 'accepted', answer: 42 });
+    };
+
+    // Damaged data makes V8 abort the process: the checksum keeps it away.
+    const damaged = Buffer.from(good);
+    damaged.fill(0x5a, damaged.length - 64);
+    writeFileSync(cacheFile, damaged);
+    expectRefusedThenRemade();
+
+    writeFileSync(cacheFile, 'not a cache');
+    expectRefusedThenRemade();
+
+    // Sound data from another node or other V8 flags: V8 itself refuses it.
+    const foreign = Buffer.from(good);
+    foreign.writeUInt32LE((foreign.readUInt32LE(28 + 4) ^ 1) >>> 0, 28 + 4); // V8's version hash, in its header
+    foreign.set(createHash('sha1').update(foreign.subarray(28)).digest(), 8);
+    writeFileSync(cacheFile, foreign);
+    expectRefusedThenRemade();
+  });
+
+  it('never uses the cache of another script, even one of the same length', () => {
+    const cacheDir = join(dir, 'cache-c');
+    load(script('c.cjs'), cacheDir);
+    expect(load(script('c.cjs', SCRIPT.replace('41 + 1', '40 + 3')), cacheDir)).toMatchObject({ cacheUse: 'none', answer: 43 });
+  });
+
+  it('runs without a cache when none is wanted or it cannot be written', () => {
+    const file = script('d.cjs');
+    expect(load(file, undefined)).toMatchObject({ cacheUse: 'none', saved: false, answer: 42 });
+    const blocker = script('a-file-not-a-directory');
+    expect(load(file, join(blocker, 'cache'))).toMatchObject({ cacheUse: 'none', saved: false, answer: 42 });
+  });
+});
+
+describe('when the cache is written', () => {
+  it('writes when there is none or it was refused, and when a run compiled much more', () => {
+    expect(shouldSaveCache('none', 0, 1000)).toBe(true);
+    expect(shouldSaveCache('rejected', 5000, 1000)).toBe(true);
+    expect(shouldSaveCache('accepted', 1000, 1100)).toBe(false);
+    expect(shouldSaveCache('accepted', 1000, 1300)).toBe(true);
+  });
+
+  it('lives in the user cache directory unless TSPLAY_CODE_CACHE says otherwise', () => {
+    expect(codeCacheDir({ HOME: '/home/u' })).toMatch(/\/\.cache\/tsplay$/);
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/var/cache/u' })).toBe('/var/cache/u/tsplay');
+    expect(codeCacheDir({ TSPLAY_CODE_CACHE: '/tmp/x' })).toBe('/tmp/x');
+    expect(codeCacheDir({ TSPLAY_CODE_CACHE: '0' })).toBeUndefined();
+  });
+});
+
+describe('the CLI and its code cache', () => {
+  it('gives the same output without a cache, making it, and from it', () => {
+    const cacheDir = join(dir, 'cli-cache');
+    const playbook = join(dir, 'play.yml');
+    writeFileSync(playbook, '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ [1, 2] | map(\'string\') | join(\'+\') }}"\n');
+    const run = (cache: string) => tsplay(['run', playbook], { env: { TSPLAY_CODE_CACHE: cache } });
+    const plain = run('0');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('"msg": "1+2"');
+    expect(cacheFiles(cacheDir)).toEqual([]);
+    const making = run(cacheDir);
+    expect(cacheFiles(cacheDir)).toHaveLength(1);
+    const cached = run(cacheDir);
+    for (const r of [making, cached]) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: plain.code, stdout: plain.stdout, stderr: plain.stderr });
+  });
+});
