@@ -16,6 +16,7 @@ const validators = readdirSync(VALIDATORS_DIR).filter((f) => f.endsWith('.cjs'))
 const entry = [
   `export { main } from './src/cli.js';`,
   `export { interrupt } from './src/interrupt.js';`,
+  `export { useTemplateCodeStore, saveTemplateCodeStore } from './src/templating/code-store.js';`,
   `import { useBundledValidators } from './src/module-validators.js';`,
   `useBundledValidators({`,
   ...validators.map((f) => `  ${JSON.stringify(f.replace(/\.cjs$/, ''))}: require(${JSON.stringify(`./validators/${f}`)}),`),

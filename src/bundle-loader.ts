@@ -5,7 +5,7 @@
 // the tasks. The cache is made at the end of a run, so it holds every function
 // that run compiled, not only the top level, and the next run starts with them.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,6 +39,8 @@ export type CacheUse = 'none' | 'accepted' | 'rejected';
 export interface LoadedBundle {
   exports: Record<string, unknown>;
   cacheUse: CacheUse;
+  /** A file in the cache directory that belongs to this very bundle and node, e.g. `templates.json` (undefined without a cache). */
+  cacheFileFor(name: string): string | undefined;
   /** Writes the cache if it is missing, was refused, or this run compiled much more than the run that made it. */
   saveCache(): boolean;
 }
@@ -69,11 +71,13 @@ export function shouldSaveCache(use: CacheUse, bytecodeWhenMade: number, bytecod
 /** Compiles and runs a CommonJS script file, through the code cache in cacheDir if given. */
 export function loadBundle(file: string, cacheDir: string | undefined): LoadedBundle {
   const source = readFileSync(file, 'utf8');
-  // V8 checks the cache against the source's length only, so the name holds a
-  // hash of the content; node's version is in the name so that two installed
-  // nodes do not keep replacing each other's cache.
-  const key = sha1(`${source}\0${process.version}\0${process.arch}`).toString('hex').slice(0, 20);
-  const cacheFile = cacheDir ? join(cacheDir, `code-${key}.bin`) : undefined;
+  // V8 checks the cache against the source's length only, so the names hold a
+  // hash of the content. Files of other builds for the same node are removed
+  // when the cache is written; another node's are left alone.
+  const build = `${process.version}-${process.arch}-`;
+  const key = `${build}${sha1(source).toString('hex').slice(0, 20)}`;
+  const cacheFileFor = (name: string) => (cacheDir ? join(cacheDir, `${key}-${name}`) : undefined);
+  const cacheFile = cacheFileFor('code.bin');
   const read = cacheFile ? readCache(cacheFile) : undefined;
   const cached = typeof read === 'object' ? read : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached?.data });
@@ -97,10 +101,11 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, Buffer.concat([header, data]), { mode: 0o600 });
       renameSync(tmp, cacheFile);
+      for (const f of readdirSync(cacheDir!)) if (f.startsWith(build) && !f.startsWith(key)) rmSync(join(cacheDir!, f), { force: true });
       return true;
     } catch {
       return false; // a read-only home, a full disk: the cache is only an optimisation
     }
   };
-  return { exports: module.exports, cacheUse, saveCache };
+  return { exports: module.exports, cacheUse, saveCache, cacheFileFor };
 }

@@ -1,7 +1,7 @@
 // The bundled CLI runs from V8's code cache (src/bundle-loader.ts): the cache
 // is made at the end of a run, taken by the next, refused and remade when it
 // does not fit, and never in the way when it cannot be written.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,18 +111,48 @@ describe('when the cache is written', () => {
 });
 
 describe('the CLI and its code cache', () => {
-  it('gives the same output without a cache, making it, and from it', () => {
+  it('gives the same output without a cache, making it, and from it; template code is kept too', () => {
     const cacheDir = join(dir, 'cli-cache');
     const playbook = join(dir, 'play.yml');
-    writeFileSync(playbook, '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ [1, 2] | map(\'string\') | join(\'+\') }}"\n');
+    writeFileSync(join(dir, 'motd.j2'), '{% for n in [1, 2] %}line {{ n * 10 }}\n{% endfor %}');
+    writeFileSync(
+      playbook,
+      [
+        '- hosts: localhost',
+        '  gather_facts: false',
+        '  tasks:',
+        `    - debug: msg="{{ [1, 2] | map('string') | join('+') }}"`,
+        `    - debug: msg="{{ lookup('template', 'motd.j2') }}"`,
+        '',
+      ].join('\n'),
+    );
     const run = (cache: string) => tsplay(['run', playbook], { env: { TSPLAY_CODE_CACHE: cache } });
     const plain = run('0');
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('"msg": "1+2"');
+    expect(plain.stdout).toContain('"msg": "line 10\\nline 20\\n"');
     expect(cacheFiles(cacheDir)).toEqual([]);
     const making = run(cacheDir);
     expect(cacheFiles(cacheDir)).toHaveLength(1);
+    const stores = readdirSync(cacheDir).filter((f) => f.endsWith('-templates.json'));
+    expect(stores).toHaveLength(1);
+    expect(Object.keys((JSON.parse(readFileSync(join(cacheDir, stores[0]!), 'utf8')) as { code: object }).code).length).toBeGreaterThanOrEqual(2);
     const cached = run(cacheDir);
     for (const r of [making, cached]) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: plain.code, stdout: plain.stdout, stderr: plain.stderr });
+  });
+
+  it("removes the files of other builds for the same node, and keeps another node's", () => {
+    const cacheDir = join(dir, 'cli-cache-builds');
+    mkdirSync(cacheDir);
+    const ours = `${process.version}-${process.arch}-`;
+    const stale = [`${ours}0123456789abcdef0123-code.bin`, `${ours}0123456789abcdef0123-templates.json`];
+    const foreign = ['v99.0.0-x64-0123456789abcdef0123-code.bin', 'notes.txt'];
+    for (const f of [...stale, ...foreign]) writeFileSync(join(cacheDir, f), 'x');
+    const res = tsplay(['--help'], { env: { TSPLAY_CODE_CACHE: cacheDir } });
+    expect(res.code).toBe(0);
+    const left = readdirSync(cacheDir);
+    for (const f of stale) expect(left).not.toContain(f);
+    for (const f of foreign) expect(left).toContain(f);
+    expect(left.filter((f) => f.startsWith(ours) && f.endsWith('-code.bin'))).toHaveLength(1);
   });
 });

@@ -52,6 +52,8 @@ function where(task: Task): string {
 }
 
 export class TaskRunner {
+  private readonly taskSearchPaths = new WeakMap<Task, { roleDir: string | undefined; dirs: string[] }>();
+
   constructor(private readonly env: TaskEnv) {}
 
   private boolSetting(value: boolean | string | undefined, vars: Record<string, unknown>, fallback: boolean): boolean {
@@ -129,7 +131,7 @@ export class TaskRunner {
     const view = templar.view(base);
     let items: unknown[];
     try {
-      items = loopItems(loop.kind, templar.render(loop.items, view));
+      items = loopItems(loop.kind, templar.render(loop.items, view, { searchPaths: this.searchPaths(task, eff) }));
     } catch (e) {
       if (e instanceof UndefinedVariableError) {
         throw new ModuleFailure(`'${e.variable}' is undefined. ${e.message}`);
@@ -217,7 +219,7 @@ export class TaskRunner {
       };
     }
     const module = findModule(task.action)!;
-    const args = this.renderArgs(task, view);
+    const args = this.renderArgs(task, eff, view);
     const checked = checkArgs(module, args);
     if (!checked.ok) {
       throw new ModuleFailure(`${checked.errors.length === 1 ? checked.errors[0] : checked.errors.join('; ')} (module ${module.name})`);
@@ -354,8 +356,9 @@ export class TaskRunner {
     return outcome;
   }
 
-  private renderArgs(task: Task, view: Record<string, unknown>): Record<string, unknown> {
-    const rendered = this.env.run.templar.render(task.args, view) as Record<string, unknown>;
+  private renderArgs(task: Task, eff: Effective, view: Record<string, unknown>): Record<string, unknown> {
+    // Lookups in the arguments find files as Ansible's do: the role's, then the playbook's directories.
+    const rendered = this.env.run.templar.render(task.args, view, { searchPaths: this.searchPaths(task, eff) }) as Record<string, unknown>;
     const omit = this.env.run.omit;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rendered)) if (v !== omit) out[k] = v;
@@ -395,6 +398,16 @@ export class TaskRunner {
   }
 
   private searchPaths(task: Task, eff: Effective, source?: string): string[] {
+    if (source) return this.searchPathsFrom(task, eff, source);
+    // The same for every host and item: made once a task (and role, as a tasks file may serve several).
+    const known = this.taskSearchPaths.get(task);
+    if (known && known.roleDir === eff.role?.dir) return known.dirs;
+    const dirs = this.searchPathsFrom(task, eff);
+    this.taskSearchPaths.set(task, { roleDir: eff.role?.dir, dirs });
+    return dirs;
+  }
+
+  private searchPathsFrom(task: Task, eff: Effective, source?: string): string[] {
     const dirs: string[] = [];
     if (source) dirs.push(join(source, '..'));
     if (eff.role) dirs.push(join(eff.role.dir, 'files'), join(eff.role.dir, 'templates'), join(eff.role.dir, 'tasks'), eff.role.dir);

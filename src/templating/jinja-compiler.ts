@@ -11,6 +11,7 @@
 //    value of a lone expression (Ansible's type preservation).
 import { compiler, lexer, nodes, parser, type AnyClass, type AnyNode } from './nunjucks-internals.js';
 import { simpleRoot, simpleTemplateParts } from './simple-template.js';
+import { templateCodeStore } from './code-store.js';
 
 const Parser: AnyClass = parser.Parser;
 const Compiler: AnyClass = compiler.Compiler;
@@ -299,8 +300,14 @@ export function compileTemplate(src: string, name: string): CompiledTemplate {
     // Plain `{{ name }}` placeholders: the same rendering, without the cold compiler or new code.
     const parts = simpleTemplateParts(src);
     if (parts) return simpleRoot(parts) as CompiledTemplate;
+    const store = templateCodeStore();
+    let code = store?.get(name, src);
+    if (code === undefined) {
+      code = templateCode(src, name);
+      store?.set(name, src, code);
+    }
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function(templateCode(src, name))() as CompiledTemplate;
+    return new Function(code)() as CompiledTemplate;
   } catch (err) {
     let msg = err instanceof Error ? err.message : String(err);
     msg = msg.replace(/^\([^)]*\)\s*(\[[^\]]*\])?\s*/, '').trim();
