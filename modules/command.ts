@@ -19,6 +19,19 @@ function argvOf(args: CommandArgs): string[] {
   return words;
 }
 
+/**
+ * A program that is not there: Ansible's failure (its Python could not start
+ * it) instead of the shell's `not found` and status 127.
+ */
+function missingProgram(e: unknown, argv: string[]): ModuleFailure | undefined {
+  if (!(e instanceof ModuleFailure) || e.result.rc !== 127) return undefined;
+  const stderr = String(e.result.stderr ?? '');
+  if (stderr.includes('\n') || !stderr.includes(argv[0]!) || !/\bnot found$/.test(stderr)) return undefined;
+  return new ModuleFailure(`[Errno 2] No such file or directory: b'${argv[0]}'`, {
+    changed: false, cmd: argv.join(' '), rc: 2, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [],
+  });
+}
+
 const command: Module<CommandArgs, CommandState> = {
   name: 'command',
   freeForm: '_raw_params',
@@ -30,9 +43,17 @@ const command: Module<CommandArgs, CommandState> = {
   plan: (ctx) =>
     planCommand(ctx, () => {
       const argv = argvOf(ctx.args);
-      return { command: quoteArgv(argv), shown: argv };
+      // `exec`, as Ansible starts the program itself: never a shell builtin in
+      // its place (`echo -e`, `cd`), and one process on the host instead of two.
+      return { command: `exec ${quoteArgv(argv)}`, shown: argv };
     }),
-  apply: applyCommand,
+  apply: async (ctx, plan) => {
+    try {
+      return await applyCommand(ctx, plan);
+    } catch (e) {
+      throw missingProgram(e, plan.state!.shown as string[]) ?? e;
+    }
+  },
 };
 
 export default command;
