@@ -334,6 +334,27 @@ interface PerTaskRound {
   /** ms per task of tasks 2..40, timed from the output (see tasksPerTaskMs). */
   firstPerTaskMs?: number;
   rerunPerTaskMs?: number;
+  /** ms per task by kind of task (copy, template, lineinfile, command), the same way. */
+  firstByKind?: Record<string, number>;
+  rerunByKind?: Record<string, number>;
+}
+
+/**
+ * ms per task for each kind of task (the playbook's task names are "<kind> N"):
+ * the median time from one task's header to the next header (or the recap).
+ */
+function perKindMs(m: Measured): Record<string, number> {
+  const heads = [...m.stdout.matchAll(/^TASK \[(\w+)[^\]]*\]/gm)].map((x) => ({ kind: x[1]!, at: arrivalMs(m, x.index!) }));
+  const recap = arrivalMs(m, m.stdout.indexOf('PLAY RECAP'));
+  const times = new Map<string, number[]>();
+  for (let i = 1; i < heads.length; i++) {
+    const [from, to] = [heads[i]!.at, i + 1 < heads.length ? heads[i + 1]!.at : recap];
+    if (from === undefined || to === undefined) continue;
+    const l = times.get(heads[i]!.kind) ?? [];
+    l.push(to - from);
+    times.set(heads[i]!.kind, l);
+  }
+  return Object.fromEntries([...times].map(([k, v]) => [k, median(v)]));
 }
 
 /**
@@ -374,6 +395,8 @@ async function perTaskRounds(ws: Workspace): Promise<PerTaskRound[]> {
       rerunMs: rerun.wallMs,
       firstPerTaskMs: tasksPerTaskMs(first),
       rerunPerTaskMs: tasksPerTaskMs(rerun),
+      firstByKind: perKindMs(first),
+      rerunByKind: perKindMs(rerun),
     });
   }
   log(`per-task rounds: ${rounds.map((r) => `${r.floorMs.toFixed(2)}/${(r.firstMs / 1000).toFixed(2)}/${(r.rerunMs / 1000).toFixed(2)}`).join(' ')}`);
@@ -572,6 +595,12 @@ function report(res: Results): string {
         const pr = (pick: (r: PerTaskRound) => number): string => median(withPrograms.map((x) => pick(x) / x.programsFloorMs!)).toFixed(1);
         p(`  For context, not the target: the floor with the playbook's 9 programs (\`cat\`, \`ls\`, \`uname\`, ... started as tsplay's \`command\` starts them) in place of 9 of the 40 echos is ${pf.toFixed(2)} ms a command; against it tsplay takes ${pr((x) => x.firstPerTaskMs!)}x (first) and ${pr((x) => x.rerunPerTaskMs!)}x (re-run). Starting a program on these hosts costs several times an \`echo\`, and no runner can avoid it.`);
       }
+      const kinds = Object.keys(rounds[0]?.firstByKind ?? {});
+      if (kinds.length > 0) {
+        const kindRatio = (pick: (r: PerTaskRound) => number | undefined): string => median(rounds.map((x) => pick(x)! / x.floorMs)).toFixed(1);
+        const kindMs = (pick: (r: PerTaskRound) => number | undefined): string => median(rounds.map((x) => pick(x)!)).toFixed(2);
+        p(`  By kind of task (median ms a task on ${c.hosts} hosts, and against the round's floor), first / re-run: ${kinds.map((k) => `${k} ${kindMs((x) => x.firstByKind?.[k])} / ${kindMs((x) => x.rerunByKind?.[k])} ms (${kindRatio((x) => x.firstByKind?.[k])}x / ${kindRatio((x) => x.rerunByKind?.[k])}x)`).join(', ')}.`);
+      }
       p(`  Rounds (floor ms / first, re-run ms a task / 1 task, first, re-run s): ${rounds.map((x) => `${x.floorMs.toFixed(2)} / ${x.firstPerTaskMs!.toFixed(1)}, ${x.rerunPerTaskMs!.toFixed(1)} / ${s(x.oneMs)}, ${s(x.firstMs)}, ${s(x.rerunMs)}`).join('; ')}.`);
     } else if (tf && tr && Number.isFinite(medFloor)) {
       // The floor is timed on already-open connections, so the comparable tsplay
@@ -738,6 +767,8 @@ async function perTaskOnly(dir: string): Promise<void> {
     const floor = m((r) => r.floorMs);
     log(`floor with the playbook's programs: ${m((r) => r.programsFloorMs).toFixed(2)} ms`);
     log(`medians: floor ${floor.toFixed(2)} ms; first ${m((r) => r.firstPerTaskMs).toFixed(2)} ms = ${(m((r) => r.firstPerTaskMs) / floor).toFixed(2)}x; re-run ${m((r) => r.rerunPerTaskMs).toFixed(2)} ms = ${(m((r) => r.rerunPerTaskMs) / floor).toFixed(2)}x`);
+    const kinds = Object.keys(rounds[0]?.firstByKind ?? {});
+    log(`by kind, first / re-run: ${kinds.map((k) => `${k} ${m((r) => r.firstByKind?.[k]).toFixed(2)} / ${m((r) => r.rerunByKind?.[k]).toFixed(2)}`).join(', ')}`);
     log(`rounds first: ${rounds.map((r) => r.firstPerTaskMs?.toFixed(2)).join(' ')}; re-run: ${rounds.map((r) => r.rerunPerTaskMs?.toFixed(2)).join(' ')}`);
   } finally {
     ws.cleanup();
