@@ -32,6 +32,7 @@ function area(url: string, fn: string): string {
   if (url.startsWith('node:')) return 'node internals';
   const ts = url.match(/\/dist\/(src\/[^/]+|modules)\//) ?? url.match(/\/dist\/(src)\/[^/]+$/);
   if (ts) return `tsplay ${ts[1]}`;
+  if (/\/dist\/bundle\//.test(url)) return 'tsplay (bundle: engine and the libraries in it)';
   return url.replace(/^file:\/\//, '');
 }
 
@@ -63,18 +64,20 @@ export function summarise(file: string, top = 15): ProfileSummary {
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!;
-      if (!/\/dist\/(src|modules)\//.test(f.callFrame.url)) continue;
+      if (!/\/dist\/(src|modules|bundle)\//.test(f.callFrame.url)) continue;
       const fl = label(f);
       if (seen.has(fl)) continue;
       seen.add(fl);
       totalFn.set(fl, (totalFn.get(fl) ?? 0) + ms);
     }
   }
-  // Timeline: when tsplay's main() starts, the first task runs, connecting ends, the last task ends.
+  // Timeline: when tsplay's main() starts, the first task runs, connecting ends (the last
+  // sample in ssh2's key exchange or authentication), the last task ends.
   const times: number[] = [];
   const idle: boolean[] = [];
   const first = new Map<string, number>();
   const last = new Map<string, number>();
+  let connectedAt: number | undefined;
   let t = 0;
   for (let i = 0; i < p.samples.length; i++) {
     t += (p.timeDeltas[i] ?? 0) / 1000;
@@ -83,7 +86,9 @@ export function summarise(file: string, top = 15): ProfileSummary {
     idle.push(top.callFrame.functionName === '(idle)');
     for (let cur: number | undefined = p.samples[i]; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!.callFrame;
-      if (!/\/dist\/src\//.test(f.url)) continue;
+      // The last key exchange or authentication step: every host is connected after it.
+      if (/ssh2\/lib\/(protocol\/kex|client)\.js$/.test(f.url) && /KEX|kex|auth|Auth|handshake/.test(f.functionName)) connectedAt = t;
+      if (!/\/dist\/(src|bundle)\//.test(f.url)) continue;
       const k = f.functionName;
       if (!first.has(k)) first.set(k, t);
       last.set(k, t);
@@ -93,8 +98,8 @@ export function summarise(file: string, top = 15): ProfileSummary {
   const ms = [
     ['start-up (loading modules) until main()', 0, first.get('main') ?? 0],
     ['main() until the first task', first.get('main') ?? 0, first.get('runOnce') ?? 0],
-    ['first task until all hosts connected', first.get('runOnce') ?? 0, last.get('connectionFor') ?? first.get('runOnce') ?? 0],
-    ['tasks after connecting', last.get('connectionFor') ?? 0, last.get('runOnce') ?? end],
+    ['first task until all hosts connected', first.get('runOnce') ?? 0, connectedAt ?? first.get('runOnce') ?? 0],
+    ['tasks after connecting', connectedAt ?? 0, last.get('runOnce') ?? end],
     ['after the last task', last.get('runOnce') ?? end, end],
   ] as const;
   const phases = ms.map(([phase, a, b]) => {
