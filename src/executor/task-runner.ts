@@ -10,6 +10,7 @@ import { UnreachableError, type BecomeSpec } from '../connection/connection.js';
 import { checkArgs, toBoolean } from '../module-args.js';
 import { planAndApply } from './plan-apply.js';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
+import { LOOKUP_LOOPS } from '../playbook/keywords.js';
 import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type RunContext } from './context.js';
@@ -131,7 +132,11 @@ export class TaskRunner {
     const view = templar.view(base);
     let items: unknown[];
     try {
-      items = loopItems(loop.kind, templar.render(loop.items, view, { searchPaths: this.searchPaths(task, eff) }));
+      const options = { searchPaths: this.searchPaths(task, eff) };
+      const value = templar.render(loop.items, view, options);
+      items = LOOKUP_LOOPS.has(loop.kind)
+        ? templar.query(loop.kind.slice('with_'.length), Array.isArray(value) ? value : [value], view, options)
+        : loopItems(loop.kind, value);
     } catch (e) {
       if (e instanceof UndefinedVariableError) {
         throw new ModuleFailure(`'${e.variable}' is undefined. ${e.message}`);

@@ -44,6 +44,21 @@ function shownResult(e: HostResult): Record<string, unknown> {
   return rest;
 }
 
+/** What a debug result may show besides `msg` (Ansible's default callback). */
+const DEBUG_WITH_MSG = new Set(['msg', 'exception', 'warnings', 'deprecations']);
+
+/**
+ * debug shows its own keys only, as Ansible's default callback does: `msg`
+ * alone (not even a loop's item), or the variable without the task's status.
+ */
+function cleanDebug(body: Record<string, unknown>): void {
+  if ('msg' in body) {
+    for (const k of Object.keys(body)) if (!DEBUG_WITH_MSG.has(k) && !k.startsWith('_')) delete body[k];
+  } else {
+    for (const k of ['changed', 'failed', 'skipped', 'invocation', 'skip_reason']) delete body[k];
+  }
+}
+
 function itemLabel(item: unknown): string {
   if (typeof item === 'string') return item;
   return pythonJson(item, undefined, true);
@@ -62,13 +77,11 @@ function hostLine(e: HostResult): string[] {
     return [`fatal: [${host}]: UNREACHABLE! => ${pythonJson(shownResult(e))}`];
   }
   const word = e.status === 'skipped' ? 'skipping' : e.status;
-  const showBody = e.verbose || (e.result._tsplay_show === true && e.status !== 'skipped');
+  const isDebug = e.result._tsplay_show === true;
+  const showBody = e.verbose || (isDebug && e.status !== 'skipped');
   const body = { ...shownResult(e) };
   delete body._tsplay_show;
-  if (showBody && !e.verbose && !e.noLog) {
-    // debug shows its own keys only, as Ansible's default callback does.
-    for (const k of ['changed', 'failed', 'skipped']) if (body[k] === false) delete body[k];
-  }
+  if (showBody && isDebug && !e.noLog) cleanDebug(body);
   out.push(`${word}: [${host}]${item ? ` =>${item}` : ''}${showBody ? ` => ${pythonJson(body, 4)}` : ''}`);
   return out;
 }

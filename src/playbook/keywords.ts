@@ -28,8 +28,15 @@ export const INCLUDE_ACTIONS = new Set([
   'ansible.builtin.include_role', 'ansible.builtin.import_role',
 ]);
 
+/**
+ * `with_<lookup>` loops whose items are the lookup's list for the given terms,
+ * as query('<lookup>', ...terms) gives it (src/templating/lookups.ts).
+ */
+export const LOOKUP_LOOPS = new Set(['with_file', 'with_template', 'with_env', 'with_pipe', 'with_vars']);
+
 /** Ansible's with_<lookup> loops that tsplay supports. */
 export const WITH_LOOPS = new Set([
   'with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_flattened', 'with_together',
   'with_sequence', 'with_fileglob', 'with_nested', 'with_subelements', 'with_random_choice', 'with_lines',
+  ...LOOKUP_LOOPS,
 ]);

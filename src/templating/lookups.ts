@@ -84,6 +84,17 @@ function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
   return result.length === 1 ? result[0] : result;
 }
 
+/**
+ * The items of a `with_<lookup>` loop: the lookup's list for the terms. As in
+ * Ansible, a failing lookup fails with its own message here, not wrapped as
+ * inside a template.
+ */
+export function queryLookup(ctx: RenderContext, name: string, terms: unknown[]): unknown[] {
+  const plugin = lookups[name];
+  if (!plugin) throw new TemplateError(`lookup plugin (${name}) not found`);
+  return plugin(terms.map(defined), { pos: [], kw: {} }, ctx);
+}
+
 export const lookupGlobals = {
   lookup(this: RenderContext, ...args: unknown[]): unknown {
     return run(this, args, false);

@@ -21,7 +21,7 @@ import { collectionFilters } from './filters-collection.js';
 import { serializeFilters } from './filters-serialize.js';
 import { stringFilters } from './filters-string.js';
 import { compileTemplate, type CompiledTemplate } from './jinja-compiler.js';
-import { lookupGlobals } from './lookups.js';
+import { lookupGlobals, queryLookup } from './lookups.js';
 import { baseRuntime } from './nunjucks-internals.js';
 import { isMapping, truthy } from './python-ops.js';
 import { literalEval } from './python-repr.js';
@@ -191,6 +191,12 @@ export class Templar {
       if (typeof cond !== 'string' || cond === '') return truthy(cond);
     }
     return truthy(this.evaluate(cond as string, vars, options));
+  }
+
+  /** The items of a `with_<lookup>` loop: query(name, ...terms) with these variables. */
+  query(name: string, terms: unknown[], vars: Record<string, unknown>, options?: RenderOptions): unknown[] {
+    const context = new RenderContext(env, vars, GLOBALS, { templar: this, searchPaths: options?.searchPaths ?? [] });
+    return queryLookup(context, name, terms);
   }
 
   view(vars: Record<string, unknown>): Record<string, unknown> {
