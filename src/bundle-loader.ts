@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapCodeStatistics } from 'node:v8';
+import { readOwnFile } from './own-file.js';
 import { Script } from 'node:vm';
 
 export const BUNDLE_FILE = fileURLToPath(new URL('../bundle/tsplay.cjs', import.meta.url));
@@ -45,14 +46,10 @@ export interface LoadedBundle {
   saveCache(): boolean;
 }
 
-/** The cache file's data, `damaged` if it fails its checksum, undefined if there is none. */
+/** The cache file's data, `damaged` if it fails its checksum, undefined if there is none (or not this user's own). */
 function readCache(file: string): { bytecode: number; data: Buffer } | 'damaged' | undefined {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch {
-    return undefined;
-  }
+  const buf = readOwnFile(file);
+  if (!buf) return undefined;
   const data = buf.subarray(HEADER);
   if (buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return 'damaged';
   if (!sha1(data).equals(buf.subarray(MAGIC.length + 4, HEADER))) return 'damaged';

@@ -1,7 +1,7 @@
 // The bundled CLI runs from V8's code cache (src/bundle-loader.ts): the cache
 // is made at the end of a run, taken by the next, refused and remade when it
 // does not fit, and never in the way when it cannot be written.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, statSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,23 @@ describe('loadBundle', () => {
     foreign.set(createHash('sha1').update(foreign.subarray(28)).digest(), 8);
     writeFileSync(cacheFile, foreign);
     expectRefusedThenRemade();
+  });
+
+  it('never takes a cache file that another user wrote or could have written', () => {
+    const file = script('e.cjs');
+    const cacheDir = join(dir, 'cache-e');
+    load(file, cacheDir);
+    const cacheFile = join(cacheDir, cacheFiles(cacheDir)[0]!);
+    chmodSync(cacheFile, 0o666);
+    expect(load(file, cacheDir)).toMatchObject({ cacheUse: 'none', saved: true, answer: 42 });
+    expect(statSync(cacheFile).mode & 0o777).toBe(0o600); // written anew, as this user's own
+    expect(load(file, cacheDir, false).cacheUse).toBe('accepted');
+    if (process.getuid?.() === 0) {
+      chownSync(cacheFile, 1, 1);
+      expect(load(file, cacheDir, false).cacheUse).toBe('none');
+    } else if (process.env.CI === 'true') {
+      throw new Error('this test needs root under CI=true (to give the file to another user)');
+    }
   });
 
   it('never uses the cache of another script, even one of the same length', () => {

@@ -4,8 +4,9 @@
 // strings). Used by the bundled CLI only (bin/tsplay.js), whose build the file
 // name is tied to, so code made by another version of the compiler is never run.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readOwnFile } from '../own-file.js';
 
 /** Texts kept at most; those this run used are kept first. */
 const LIMIT = 2000;
@@ -17,7 +18,9 @@ interface StoreFile {
 
 function readStore(file: string): Map<string, string> {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoreFile>;
+    const text = readOwnFile(file)?.toString('utf8');
+    if (text === undefined) return new Map();
+    const parsed = JSON.parse(text) as Partial<StoreFile>;
     if (parsed.version !== 1 || typeof parsed.code !== 'object' || parsed.code === null) return new Map();
     return new Map(Object.entries(parsed.code).filter(([, v]) => typeof v === 'string'));
   } catch {

@@ -2,7 +2,7 @@
 // (src/templating/code-store.ts): looked up by text, written only when a run
 // added to it, merged with other runs' additions, bounded, and ignored when
 // damaged.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,15 @@ describe('TemplateCodeStore', () => {
       expect(store.save()).toBe(true);
       expect(new TemplateCodeStore(file).get('t', 'x')).toBe('return 0;');
     }
+  });
+
+  it('ignores a file that others may write: its code would run as this user', () => {
+    const file = join(dir, 'shared.json');
+    const store = new TemplateCodeStore(file);
+    store.set('t', 'x', 'return 0;');
+    store.save();
+    chmodSync(file, 0o666);
+    expect(new TemplateCodeStore(file).get('t', 'x')).toBeUndefined();
   });
 
   it('runs without keeping anything when the file cannot be written', () => {
