@@ -52,6 +52,11 @@ function where(task: Task): string {
   return `\n\nThe error appears to be in '${l.file}': line ${l.line}, column ${l.col}, but may\nbe elsewhere in the file depending on the exact syntax problem.`;
 }
 
+/** Where a `with_<lookup>` loop's first_found looks, by the task's action (as Ansible's task executor decides). */
+function lookupSubdir(action: string): string {
+  return action.includes('template') ? 'templates' : action.includes('var') ? 'vars' : 'files';
+}
+
 export class TaskRunner {
   private readonly taskSearchPaths = new WeakMap<Task, { roleDir: string | undefined; dirs: string[] }>();
 
@@ -135,7 +140,7 @@ export class TaskRunner {
       const options = { searchPaths: this.searchPaths(task, eff) };
       const value = templar.render(loop.items, view, options);
       items = LOOKUP_LOOPS.has(loop.kind)
-        ? templar.query(loop.kind.slice('with_'.length), Array.isArray(value) ? value : [value], view, options)
+        ? templar.query(loop.kind.slice('with_'.length), Array.isArray(value) ? value : [value], view, { subdir: lookupSubdir(task.action) }, options)
         : loopItems(loop.kind, value);
     } catch (e) {
       if (e instanceof UndefinedVariableError) {

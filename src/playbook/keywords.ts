@@ -32,11 +32,14 @@ export const INCLUDE_ACTIONS = new Set([
  * `with_<lookup>` loops whose items are the lookup's list for the given terms,
  * as query('<lookup>', ...terms) gives it (src/templating/lookups.ts).
  */
-export const LOOKUP_LOOPS = new Set(['with_file', 'with_template', 'with_env', 'with_pipe', 'with_vars']);
+export const LOOKUP_LOOPS = new Set([
+  'with_file', 'with_template', 'with_env', 'with_pipe', 'with_vars', 'with_fileglob', 'with_first_found',
+  'with_lines', 'with_random_choice',
+]);
 
 /** Ansible's with_<lookup> loops that tsplay supports. */
 export const WITH_LOOPS = new Set([
   'with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_flattened', 'with_together',
-  'with_sequence', 'with_fileglob', 'with_nested', 'with_subelements', 'with_random_choice', 'with_lines',
+  'with_sequence', 'with_nested', 'with_subelements',
   ...LOOKUP_LOOPS,
 ]);

@@ -1,9 +1,13 @@
-// lookup()/query()/q(): file, template, env, vars, items/list, dict, pipe.
+// lookup()/query()/q(): file, template, env, vars, items/list, dict, pipe,
+// lines, random_choice, and fileglob and first_found (lookups-files.ts).
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { splitArgs, type Args } from './args.js';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { splitArgs } from './args.js';
 import { TemplateError } from './errors.js';
+import { findInSearchPath, type Lookup, type LookupLoop } from './lookup-support.js';
+import { fileLookups } from './lookups-files.js';
 import { truthy } from './python-ops.js';
 import { pyStr } from './python-repr.js';
 import type { RenderContext } from './runtime.js';
@@ -11,20 +15,6 @@ import { defined, isUndefined } from './undefined.js';
 
 export interface LookupHost {
   renderText(text: string, vars: Record<string, unknown>, options?: { searchPaths?: string[] }): string;
-}
-
-type Lookup = (terms: unknown[], a: Args, ctx: RenderContext) => unknown[];
-
-/** Find `term` as Ansible's find_file_in_search_path does: <dir>/<subdir>/<term>, then <dir>/<term>. */
-export function findInSearchPath(term: string, subdir: string, searchPaths: string[]): string | undefined {
-  if (isAbsolute(term)) return existsSync(term) ? term : undefined;
-  for (const dir of searchPaths) {
-    for (const candidate of [join(dir, subdir, term), join(dir, term)]) {
-      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    }
-  }
-  if (searchPaths.length === 0 && existsSync(term)) return term;
-  return undefined;
 }
 
 function readTerm(term: unknown, subdir: string, ctx: RenderContext): { path: string; text: string } {
@@ -64,6 +54,13 @@ const lookups: Record<string, Lookup> = {
   dict: (terms) =>
     terms.flatMap((t) => Object.entries(t as Record<string, unknown>).map(([key, value]) => ({ key, value }))),
   pipe: (terms) => terms.map((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).replace(/\s+$/, '')),
+  lines: (terms) =>
+    terms.flatMap((t) => {
+      const out = execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' });
+      return out === '' ? [] : out.replace(/\r?\n$/, '').split(/\r?\n/);
+    }),
+  random_choice: (terms) => (terms.length === 0 ? [] : [terms[randomInt(terms.length)]]),
+  ...fileLookups,
 };
 
 function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
@@ -79,7 +76,8 @@ function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
     if (errors === 'ignore' || errors === 'warn') return wantlist ? [] : null;
     throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${pyStr(name)}'. Error was a ${err instanceof TemplateError ? "<class 'ansible.errors.AnsibleError'>" : 'Error'}, original message: ${(err as Error).message}`);
   }
-  if (wantlist || truthy(a.kw.wantlist ?? false)) return result;
+  // An empty result stays a list, as ansible-playbook renders it ("[]").
+  if (wantlist || truthy(a.kw.wantlist ?? false) || result.length === 0) return result;
   if (result.every((x) => typeof x === 'string')) return result.join(',');
   return result.length === 1 ? result[0] : result;
 }
@@ -89,10 +87,10 @@ function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
  * Ansible, a failing lookup fails with its own message here, not wrapped as
  * inside a template.
  */
-export function queryLookup(ctx: RenderContext, name: string, terms: unknown[]): unknown[] {
+export function queryLookup(ctx: RenderContext, name: string, terms: unknown[], loop: LookupLoop): unknown[] {
   const plugin = lookups[name];
   if (!plugin) throw new TemplateError(`lookup plugin (${name}) not found`);
-  return plugin(terms.map(defined), { pos: [], kw: {} }, ctx);
+  return plugin(terms.map(defined), { pos: [], kw: {} }, ctx, loop);
 }
 
 export const lookupGlobals = {

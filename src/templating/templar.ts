@@ -21,6 +21,7 @@ import { collectionFilters } from './filters-collection.js';
 import { serializeFilters } from './filters-serialize.js';
 import { stringFilters } from './filters-string.js';
 import { compileTemplate, type CompiledTemplate } from './jinja-compiler.js';
+import type { LookupLoop } from './lookup-support.js';
 import { lookupGlobals, queryLookup } from './lookups.js';
 import { baseRuntime } from './nunjucks-internals.js';
 import { isMapping, truthy } from './python-ops.js';
@@ -194,9 +195,9 @@ export class Templar {
   }
 
   /** The items of a `with_<lookup>` loop: query(name, ...terms) with these variables. */
-  query(name: string, terms: unknown[], vars: Record<string, unknown>, options?: RenderOptions): unknown[] {
+  query(name: string, terms: unknown[], vars: Record<string, unknown>, loop: LookupLoop, options?: RenderOptions): unknown[] {
     const context = new RenderContext(env, vars, GLOBALS, { templar: this, searchPaths: options?.searchPaths ?? [] });
-    return queryLookup(context, name, terms);
+    return queryLookup(context, name, terms, loop);
   }
 
   view(vars: Record<string, unknown>): Record<string, unknown> {
