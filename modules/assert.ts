@@ -12,6 +12,7 @@ interface AssertArgs {
 const assert: Module<AssertArgs> = {
   name: 'assert',
   supportsCheckMode: true,
+  shown: 'always',
   controllerOnly: true,
   schema: {
     type: 'object',

@@ -10,6 +10,7 @@ interface DebugArgs {
 const debug: Module<DebugArgs> = {
   name: 'debug',
   supportsCheckMode: true,
+  shown: 'debug',
   controllerOnly: true,
   schema: {
     type: 'object',

@@ -125,7 +125,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   const reporter =
     flags.output === 'json'
       ? new JsonReporter(write)
-      : new TextReporter(write, { spinner: taskSpinner(), diff: options.diff });
+      : new TextReporter(write, { spinner: taskSpinner(), diff: options.diff, writeError: (t) => process.stderr.write(t) });
   try {
     return await runPlaybooks(playbooks, inventory, options, reporter);
   } finally {

@@ -123,6 +123,12 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
   supportsCheckMode: boolean;
   /** Runs on the controller only (debug, set_fact...): no connection needed. */
   controllerOnly?: boolean;
+  /**
+   * Its result is printed even without -v, as Ansible's default callback does
+   * for debug and assert: `debug` shows only what the user asked for (msg, or
+   * the variable), `always` the whole result.
+   */
+  shown?: 'debug' | 'always';
   /** Inspects or writes files on the host (copy, stat...): the host agent is started with the connection. */
   hostFiles?: boolean;
   plan(ctx: ModuleContext<A>): Promise<Plan<S>>;

@@ -37,16 +37,21 @@ export class OutcomeReporter {
     const verbose = this.run.options.verbosity > 0;
     const emit = this.run.reporter.emit.bind(this.run.reporter);
     if (!o.items) {
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog });
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog, shown: o.shown });
       return counted;
     }
     const lastFailed = o.items.map((it) => it.status).lastIndexOf('failed');
     o.items.forEach((it, i) => {
       const status = it.status === 'ok' && it.result.changed ? 'changed' : it.status;
-      // "...ignoring" follows the last failed item, once.
-      const ignored = o.ignored && i === lastFailed;
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog });
+      // "...ignoring" follows the last failed item, once (with no_log, the task's own line).
+      const ignored = o.ignored && i === lastFailed && !o.noLog;
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown });
     });
+    // With no_log the loop's results are hidden, so ansible-playbook prints the
+    // task's own line after the items, as for a task without a loop.
+    if (o.noLog && o.items.length > 0) {
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: true });
+    }
     if (o.status === 'skipped' && o.items.length === 0) {
       emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
     }

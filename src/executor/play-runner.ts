@@ -132,7 +132,6 @@ export class PlayRunner {
   /** Run the play on `hosts`; returns the hosts that failed or became unreachable. */
   async execute(hosts: string[]): Promise<Set<string>> {
     const name = this.play.name ?? this.play.hosts.join(',');
-    this.run.reporter.emit({ kind: 'play_start', name, hosts });
     this.allHosts = hosts;
     (this.vars as unknown as { ctx: { allPlayHosts: string[] } }).ctx.allPlayHosts = hosts;
     for (const h of hosts) {
@@ -140,6 +139,7 @@ export class PlayRunner {
       this.run.stats.touch(h);
     }
     if (hosts.length === 0) {
+      this.run.reporter.emit({ kind: 'play_start', name, hosts });
       this.run.reporter.emit({ kind: 'no_hosts', pattern: this.play.hosts.join(',') });
       return new Set();
     }
@@ -148,10 +148,17 @@ export class PlayRunner {
     // connection, and an unreachable host is reported by the first task that needs it.
     for (const h of hosts) void this.run.connect(h).catch(() => undefined);
     for (const batch of batches(hosts, this.play.serial)) {
+      // ansible-playbook announces the play again for every serial batch.
+      this.run.reporter.emit({ kind: 'play_start', name, hosts: batch });
       this.batch = batch;
       await this.runBatch(batch);
-      const failed = batch.filter((h) => this.hosts.get(h)!.failed).length;
-      if (this.play.serial && failed > 0 && failed === batch.length) break;
+      // As ansible-playbook: when every host of a batch failed or became
+      // unreachable, the play ends, and so does the run (no later play starts).
+      const lost = batch.filter((h) => this.hosts.get(h)!.failed || hostState(this.run, h).unreachable).length;
+      if (lost > 0 && lost === batch.length) {
+        this.aborted = true;
+        break;
+      }
       if (this.stopPlay) break;
     }
     return new Set(hosts.filter((h) => this.hosts.get(h)!.failed || hostState(this.run, h).unreachable));
@@ -412,12 +419,13 @@ export class PlayRunner {
 
   /** any_errors_fatal / max_fail_percentage: stop this play and the rest of the run. */
   private endAll(): void {
+    this.run.reporter.emit({ kind: 'no_hosts_left' });
     for (const h of this.hosts.values()) h.ended = true;
     this.stopPlay = true;
     this.aborted = true;
   }
 
-  /** Set when a failure ended the whole run. */
+  /** Set when a failure ended the whole run (any_errors_fatal, max_fail_percentage, a batch that all failed). */
   aborted = false;
 
   private async dispatchMeta(task: Task, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
@@ -435,6 +443,14 @@ export class PlayRunner {
         return false;
       }
     });
+    // What ansible-playbook prints for a meta task: its header once for each
+    // host it is judged on, and "skipping" where `when` is false (not counted).
+    for (const host of judged) {
+      this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, host, chain), handler: task.isHandler, hosts: 1 });
+      if (!applies.includes(host)) {
+        this.run.reporter.emit({ kind: 'host_result', host, status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], verbose: this.run.options.verbosity > 0, noLog: false });
+      }
+    }
     const ok: TaskOutcome = { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false };
     for (const host of hosts) out.set(host, { kind: 'task', outcome: ok });
     switch (action) {

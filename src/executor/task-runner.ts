@@ -37,6 +37,8 @@ export interface TaskOutcome {
   items?: ItemOutcome[];
   noLog: boolean;
   delegatedTo?: string;
+  /** The module's result is printed without -v (its Module.shown). */
+  shown?: 'debug' | 'always';
 }
 
 export interface TaskEnv {
@@ -111,7 +113,6 @@ export class TaskRunner {
 
   private registered(outcome: TaskOutcome): ModuleResult {
     const r: ModuleResult = { ...outcome.result };
-    delete r._tsplay_show;
     // Ansible registers failed: false on every result but a conditional skip.
     if (r.skip_reason === undefined && r.failed === undefined) r.failed = false;
     return r;
@@ -121,12 +122,16 @@ export class TaskRunner {
     if (e instanceof UnreachableError) {
       return { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: e.message }, diff: [], noLog: false };
     }
+    // A module's failure says `changed`; one of the task around it (its
+    // arguments, its loop) does not, as in ansible-playbook's output.
     let result: ModuleResult;
-    if (e instanceof ModuleFailure) result = { ...e.result, failed: true, msg: e.message };
-    else if (e instanceof UndefinedVariableError) {
-      result = { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${e.message}${where(task)}` };
+    if (e instanceof ModuleFailure) {
+      result = { ...e.result, failed: true, msg: e.message };
+      if (result.changed === undefined) result.changed = false;
+    } else if (e instanceof UndefinedVariableError) {
+      // Ansible states the undefined variable twice (its error and the cause's).
+      result = { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${e.message}. ${e.message}${where(task)}` };
     } else result = { failed: true, msg: (e as Error).message ?? String(e) };
-    if (result.changed === undefined) result.changed = false;
     delete result._keyword;
     return { status: 'failed', ignored: false, result, diff: [], noLog: false };
   }
@@ -143,9 +148,7 @@ export class TaskRunner {
         ? templar.query(loop.kind.slice('with_'.length), Array.isArray(value) ? value : [value], view, { subdir: lookupSubdir(task.action) }, options)
         : loopItems(loop.kind, value);
     } catch (e) {
-      if (e instanceof UndefinedVariableError) {
-        throw new ModuleFailure(`'${e.variable}' is undefined. ${e.message}`);
-      }
+      if (e instanceof UndefinedVariableError) throw new Error(`'${e.variable}' is undefined. ${e.message}`);
       throw e;
     }
     const outcomes: ItemOutcome[] = [];
@@ -206,7 +209,7 @@ export class TaskRunner {
           : anyChanged
             ? 'changed'
             : 'ok';
-    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false };
+    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false, shown: findModule(task.action)?.shown };
   }
 
   private async runOnce(
@@ -267,6 +270,9 @@ export class TaskRunner {
       const delay = Number(task.delay ?? 5);
       let attempts = 1;
       while (!this.untilHolds(task, vars, outcome) && attempts <= retries) {
+        const title = `${task.origin.role ? `${task.origin.role.name} : ` : ''}${task.name ?? task.action}`;
+        // Ansible counts the first run as well: retries + 1 runs in all.
+        this.env.run.reporter.emit({ kind: 'retry', host, task: title, retriesLeft: retries + 1 - attempts });
         await new Promise((r) => setTimeout(r, delay * 1000));
         attempts++;
         outcome = this.applyOverrides(await attempt(), task, vars, module);
@@ -280,7 +286,7 @@ export class TaskRunner {
         outcome.result.msg ??= 'Retries exhausted';
       }
     }
-    if (module.name === 'debug') outcome.result._tsplay_show = true;
+    outcome.shown = module.shown;
     if (delegateTo) outcome.delegatedTo = delegateTo;
     this.applyEffects(host, outcome);
     void item;

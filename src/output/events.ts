@@ -21,14 +21,20 @@ export interface HostResult {
   diff: FileDiff[];
   verbose: boolean;
   noLog: boolean;
+  /** Printed without -v: debug (what the user asked for) or assert (the whole result). */
+  shown?: 'debug' | 'always';
 }
 export interface Included { kind: 'included'; file: string; hosts: string[]; item?: unknown }
 export interface Warning { kind: 'warning'; message: string }
+/** An `until` task failed its condition on a host and runs again. */
+export interface Retry { kind: 'retry'; host: string; task: string; retriesLeft: number }
 export interface NoHosts { kind: 'no_hosts'; pattern: string }
+/** any_errors_fatal or max_fail_percentage stopped every host of the play. */
+export interface NoHostsLeft { kind: 'no_hosts_left' }
 export interface Recap { kind: 'recap'; stats: Map<string, HostStats> }
 export interface HostsList { kind: 'list'; title: string; lines: string[] }
 
-export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | NoHosts | Recap | HostsList;
+export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | Retry | NoHosts | NoHostsLeft | Recap | HostsList;
 
 export interface Reporter {
   emit(event: RunEvent): void;

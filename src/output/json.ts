@@ -15,7 +15,9 @@ export class JsonReporter implements Reporter {
         : e,
     included: (e) => e,
     warning: (e) => e,
+    retry: (e) => e,
     no_hosts: (e) => e,
+    no_hosts_left: (e) => e,
     list: (e) => e,
     recap: (e) => ({ kind: 'recap', stats: Object.fromEntries(e.stats) }),
   };

@@ -4,6 +4,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { FileDiff } from '../module-types.js';
 import type { HostResult, Reporter, RunEvent } from './events.js';
+import { pyStr } from '../templating/python-repr.js';
 import { pythonJson } from './python-json.js';
 import type { TaskSpinner } from './task-spinner.js';
 
@@ -59,9 +60,9 @@ function cleanDebug(body: Record<string, unknown>): void {
   }
 }
 
+/** The loop item as Ansible's default callback prints it: Python's str() of it. */
 function itemLabel(item: unknown): string {
-  if (typeof item === 'string') return item;
-  return pythonJson(item, undefined, true);
+  return pyStr(item);
 }
 
 function hostLine(e: HostResult): string[] {
@@ -69,7 +70,8 @@ function hostLine(e: HostResult): string[] {
   const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : itemLabel(e.item)})` : '';
   const out: string[] = [];
   if (e.status === 'failed') {
-    out.push(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shownResult(e))}`);
+    // debug's and assert's results are always printed indented, failures too.
+    out.push(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shownResult(e), e.shown ? 4 : undefined)}`);
     if (e.ignored) out.push('...ignoring');
     return out;
   }
@@ -77,12 +79,12 @@ function hostLine(e: HostResult): string[] {
     return [`fatal: [${host}]: UNREACHABLE! => ${pythonJson(shownResult(e))}`];
   }
   const word = e.status === 'skipped' ? 'skipping' : e.status;
-  const isDebug = e.result._tsplay_show === true;
-  const showBody = e.verbose || (isDebug && e.status !== 'skipped');
+  const showBody = e.verbose || (e.shown !== undefined && e.status !== 'skipped');
   const body = { ...shownResult(e) };
-  delete body._tsplay_show;
-  if (showBody && isDebug && !e.noLog) cleanDebug(body);
-  out.push(`${word}: [${host}]${item ? ` =>${item}` : ''}${showBody ? ` => ${pythonJson(body, 4)}` : ''}`);
+  if (showBody && e.shown === 'debug' && !e.noLog) cleanDebug(body);
+  // Ansible ends a skipped item's line with a space.
+  const itemText = item ? ` =>${item}${e.status === 'skipped' ? ' ' : ''}` : '';
+  out.push(`${word}: [${host}]${itemText}${showBody ? ` => ${pythonJson(body, 4)}` : ''}`);
   return out;
 }
 
@@ -91,14 +93,14 @@ export class TextReporter implements Reporter {
 
   constructor(
     private readonly write: (text: string) => void,
-    /** `spinner` only on a terminal. */
-    private readonly options: { spinner?: TaskSpinner; diff: boolean },
+    /** `spinner` only on a terminal; `writeError`: where warnings go (stderr, as Ansible's do). */
+    private readonly options: { spinner?: TaskSpinner; diff: boolean; writeError?: (text: string) => void },
   ) {}
 
-  private print(text: string): void {
+  private print(text: string, to: (text: string) => void = this.write): void {
     const { spinner } = this.options;
-    if (spinner) spinner.around(() => this.write(text + '\n'));
-    else this.write(text + '\n');
+    if (spinner) spinner.around(() => to(text + '\n'));
+    else to(text + '\n');
   }
 
   private showSpinner(): void {
@@ -123,8 +125,10 @@ export class TextReporter implements Reporter {
     },
     included: (e) =>
       this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${itemLabel(e.item)})`}`),
-    warning: (e) => this.print(`[WARNING]: ${e.message}`),
+    warning: (e) => this.print(`[WARNING]: ${e.message}`, this.options.writeError),
+    retry: (e) => this.print(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`),
     no_hosts: () => this.print('skipping: no hosts matched'),
+    no_hosts_left: () => this.print(banner('NO MORE HOSTS LEFT')),
     list: (e) => this.print(`${e.title}\n${e.lines.map((l) => `    ${l}`).join('\n')}`),
     recap: (e) => {
       this.print(banner('PLAY RECAP'));

@@ -22,6 +22,7 @@ import {
   limiter,
   loadCases,
   newestMtime,
+  normalizeOutput,
   parseRecap,
   runCase,
   snapshot,
@@ -40,6 +41,8 @@ interface Observed {
   stdout: string;
   stderr: string;
   ms: number;
+  /** The whole output, normalised (normalizeOutput). */
+  output: string[];
 }
 
 interface DiffObserved extends Observed {
@@ -68,9 +71,10 @@ const inCI = process.env.CI === 'true';
 
 const tail = (s: string, n = 4000) => (s.length > n ? '…' + s.slice(-n) : s);
 
-function observe(r: RunResult, out: string): Observed {
+function observe(r: RunResult, out: string, caseDir: string): Observed {
   const norm = (s: string) => s.split(out).join('OUT');
   return {
+    output: normalizeOutput(r.stdout, out, caseDir),
     code: r.timedOut ? -2 : r.code,
     recap: parseRecap(r.stdout),
     files: snapshot(out),
@@ -84,18 +88,22 @@ function observe(r: RunResult, out: string): Observed {
 
 let buildPromise: Promise<string | undefined> | undefined;
 
-/** Builds dist/ when a source is newer than it; resolves to an error text when the build fails. */
+/** Builds dist/ (as `npm run build`) when a source is newer than the bundle the CLI runs; resolves to an error text when the build fails. */
 function ensureBuilt(): Promise<string | undefined> {
   buildPromise ??= (async () => {
-    const cli = join(ROOT, 'dist', 'src', 'cli.js');
+    const bundle = join(ROOT, 'dist', 'bundle', 'tsplay.cjs');
     const newest = Math.max(newestMtime(join(ROOT, 'src'), ['.ts']), newestMtime(join(ROOT, 'modules'), ['.ts']));
-    if (existsSync(cli) && statSync(cli).mtimeMs >= newest) return undefined;
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 180_000,
-    });
-    return r.status === 0 ? undefined : `tsc -p tsconfig.json failed (${r.status}):\n${tail(r.stdout + r.stderr, 3000)}`;
+    if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest) return undefined;
+    const steps = [
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      [join(ROOT, 'dist', 'src', 'build-validators.js')],
+      [join(ROOT, 'dist', 'src', 'build-bundle.js')],
+    ];
+    for (const args of steps) {
+      const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+      if (r.status !== 0) return `${args.join(' ')} failed (${r.status}):\n${tail(r.stdout + r.stderr, 3000)}`;
+    }
+    return undefined;
   })();
   return buildPromise;
 }
@@ -106,7 +114,7 @@ let ansibleVersion: string | undefined;
 function cacheKey(kase: Case, kind: string): string {
   ansibleVersion ??= spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
   const h = createHash('sha256');
-  h.update(`v2\0${ansibleVersion}\0${kind}\0${JSON.stringify(kase.config)}\0`);
+  h.update(`v3\0${ansibleVersion}\0${kind}\0${JSON.stringify(kase.config)}\0`);
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
@@ -143,7 +151,7 @@ function freshDir(kase: Case, tool: Tool, kind: string): string {
 
 /** A failed build stands in for every tsplay run. */
 function buildFailure(message: string): Observed {
-  return { code: -3, recap: {}, files: [], stdout: '', stderr: message, ms: 0 };
+  return { code: -3, recap: {}, files: [], stdout: '', stderr: message, ms: 0, output: [message] };
 }
 
 function runTool(kase: Case, tool: Tool): Promise<ToolResults> {
@@ -154,8 +162,8 @@ function runTool(kase: Case, tool: Tool): Promise<ToolResults> {
       const err = await prepare();
       if (err) return { run1: buildFailure(err), run2: buildFailure(err) };
       const out = freshDir(kase, tool, 'runs');
-      const run1 = observe(await runCase({ tool, kase, out }), out);
-      const run2 = observe(await runCase({ tool, kase, out }), out);
+      const run1 = observe(await runCase({ tool, kase, out }), out, kase.dir);
+      const run2 = observe(await runCase({ tool, kase, out }), out, kase.dir);
       return { run1, run2 };
     }),
   );
@@ -164,7 +172,7 @@ function runTool(kase: Case, tool: Tool): Promise<ToolResults> {
       const err = await prepare();
       if (err) return buildFailure(err);
       const out = freshDir(kase, tool, 'check');
-      return observe(await runCase({ tool, kase, out, extra: ['--check'] }), out);
+      return observe(await runCase({ tool, kase, out, extra: ['--check'] }), out, kase.dir);
     }),
   );
   const diff = kase.config.compareDiff
@@ -174,7 +182,7 @@ function runTool(kase: Case, tool: Tool): Promise<ToolResults> {
           if (err) return { ...buildFailure(err), lines: [] };
           const out = freshDir(kase, tool, 'diff');
           const r = await runCase({ tool, kase, out, extra: ['--check', '--diff'] });
-          return { ...observe(r, out), lines: diffLines(r.stdout, out) };
+          return { ...observe(r, out, kase.dir), lines: diffLines(r.stdout, out) };
         }),
       )
     : Promise.resolve(undefined);
@@ -300,6 +308,16 @@ if (!haveAnsible) {
           recorded(kase, `${label}: files`, () =>
             expect(tsplay[run].files, context(label, ansible[run], tsplay[run])).toEqual(ansible[run].files),
             () => ({ ...filesDelta(ansible[run].files, tsplay[run].files) as object, tsplayExit: tsplay[run].code }),
+          );
+        }, WAIT);
+      }
+
+      if (kase.config.compareOutput) {
+        it('first run: same text output (normalised)', async () => {
+          const { ansible, tsplay } = await get();
+          recorded(kase, 'first run: output', () =>
+            expect(tsplay.run1.output, context('first run', ansible.run1, tsplay.run1)).toEqual(ansible.run1.output),
+            () => setDelta(ansible.run1.output, tsplay.run1.output),
           );
         }, WAIT);
       }

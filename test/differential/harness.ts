@@ -144,6 +144,8 @@ export interface CaseConfig {
   compareDiff: boolean;
   /** The --check run may legitimately write (e.g. `check_mode: false` tasks). */
   checkMayWrite: boolean;
+  /** Also compare the first run's text output, normalised (default true). */
+  compareOutput: boolean;
   /** Playbook file in the case dir. */
   playbook: string;
 }
@@ -170,6 +172,7 @@ export function loadCases(root = CASES_DIR): Case[] {
           inventory: raw.inventory ?? 'localhost,',
           compareDiff: raw.compareDiff ?? false,
           checkMayWrite: raw.checkMayWrite ?? false,
+          compareOutput: raw.compareOutput ?? true,
           playbook: raw.playbook ?? 'playbook.yml',
         },
       };
@@ -216,6 +219,40 @@ export function runCase({ tool, kase, out, extra = [], timeoutMs = 90_000 }: Run
     return runCommand('ansible-playbook', common, { cwd: kase.dir, env: ANSIBLE_ENV, timeoutMs });
   }
   return runCommand(process.execPath, [CLI, 'run', ...common], { cwd: kase.dir, env: TSPLAY_ENV, timeoutMs });
+}
+
+const HEADER = /^(PLAY \[|TASK \[|RUNNING HANDLER \[|PLAY RECAP|NO MORE HOSTS LEFT)/;
+const HOST_LINE = /^(ok|changed|skipping|fatal|failed|included|FAILED - RETRYING): /;
+
+/**
+ * The text output as the user reads it, for comparing the two tools: the
+ * output dir and case dir as OUT and CASE, times and durations blanked,
+ * Ansible's note of the Python it discovered dropped, blank lines dropped, and
+ * within each task the hosts' lines sorted (hosts finish in any order).
+ */
+export function normalizeOutput(stdout: string, out: string, caseDir: string): string[] {
+  const text = stdout
+    .split(out).join('OUT')
+    .split(caseDir).join('CASE')
+    .replace(/"(start|end)": "[^"]*"/g, '"$1": "T"')
+    .replace(/"delta": "[^"]*"/g, '"delta": "D"')
+    .replace(/"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, /g, '');
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const result: string[] = [];
+  let entries: string[][] = [];
+  const flush = (): void => {
+    result.push(...entries.sort((a, b) => (a.join('\n') < b.join('\n') ? -1 : 1)).flat());
+    entries = [];
+  };
+  for (const line of lines) {
+    if (HEADER.test(line)) {
+      flush();
+      result.push(line);
+    } else if (HOST_LINE.test(line) || entries.length === 0) entries.push([line]);
+    else entries[entries.length - 1]!.push(line);
+  }
+  flush();
+  return result;
 }
 
 /** The newest modification time (ms) of the files under `dir` with one of `exts`. */
