@@ -49,8 +49,9 @@ export async function planCommand(
   const { creates, removes, chdir } = ctx.args;
   const state = build();
   if (chdir && !(await isDirectory(ctx, chdir))) {
-    throw new ModuleFailure(`Unable to change directory before execution: [Errno 2] No such file or directory: '${chdir}'`, {
-      cmd: state.shown, rc: null,
+    // Ansible's words and result shape (its Python names the path as bytes).
+    throw new ModuleFailure(`Unable to change directory before execution: [Errno 2] No such file or directory: b'${chdir}'`, {
+      cmd: state.shown, rc: null, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], start: null, end: null, delta: null,
     });
   }
   const verb = ctx.check ? 'Would' : 'Did';

@@ -52,7 +52,9 @@ export class OutcomeReporter {
     if (o.noLog && o.items.length > 0) {
       emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: true });
     }
-    if (o.status === 'skipped' && o.items.length === 0) {
+    // A loop that skipped every item (or had none) ends with the task's own
+    // "skipping" line, as ansible-playbook prints it.
+    if (o.status === 'skipped' && !(o.noLog && o.items.length > 0)) {
       emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
     }
     return counted;

@@ -283,6 +283,8 @@ export class TaskRunner {
         outcome.result.attempts = retries;
         outcome.status = 'failed';
         outcome.result.failed = true;
+        // A check-mode skip that never met `until` is a failure, no longer a skip.
+        delete outcome.result.skipped;
         outcome.result.msg ??= 'Retries exhausted';
       }
     }

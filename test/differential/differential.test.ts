@@ -111,10 +111,11 @@ function ensureBuilt(): Promise<string | undefined> {
 // ---------------------------------------------------------------- ansible cache
 
 let ansibleVersion: string | undefined;
+/** Bump the version below when what is cached changes shape or normalisation (normalizeOutput). */
 function cacheKey(kase: Case, kind: string): string {
   ansibleVersion ??= spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
   const h = createHash('sha256');
-  h.update(`v3\0${ansibleVersion}\0${kind}\0${JSON.stringify(kase.config)}\0`);
+  h.update(`v4\0${ansibleVersion}\0${kind}\0${JSON.stringify(kase.config)}\0`);
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
@@ -313,13 +314,15 @@ if (!haveAnsible) {
       }
 
       if (kase.config.compareOutput) {
-        it('first run: same text output (normalised)', async () => {
-          const { ansible, tsplay } = await get();
-          recorded(kase, 'first run: output', () =>
-            expect(tsplay.run1.output, context('first run', ansible.run1, tsplay.run1)).toEqual(ansible.run1.output),
-            () => setDelta(ansible.run1.output, tsplay.run1.output),
-          );
-        }, WAIT);
+        for (const [run, label] of [['run1', 'first run'], ['run2', 'second run'], ['check', '--check']] as const) {
+          it(`${label}: same text output (normalised)`, async () => {
+            const { ansible, tsplay } = await get();
+            recorded(kase, `${label}: output`, () =>
+              expect(tsplay[run].output, context(label, ansible[run], tsplay[run])).toEqual(ansible[run].output),
+              () => setDelta(ansible[run].output, tsplay[run].output),
+            );
+          }, WAIT);
+        }
       }
 
       it('--check: exit code and recap', async () => {

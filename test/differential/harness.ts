@@ -227,8 +227,10 @@ const HOST_LINE = /^(ok|changed|skipping|fatal|failed|included|FAILED - RETRYING
 /**
  * The text output as the user reads it, for comparing the two tools: the
  * output dir and case dir as OUT and CASE, times and durations blanked,
- * Ansible's note of the Python it discovered dropped, blank lines dropped, and
- * within each task the hosts' lines sorted (hosts finish in any order).
+ * Ansible's note of the Python it discovered and its quote of the offending
+ * playbook line under an error dropped (tsplay names file, line and column
+ * only), blank lines dropped, and within each task the hosts' lines sorted
+ * (hosts finish in any order).
  */
 export function normalizeOutput(stdout: string, out: string, caseDir: string): string[] {
   const text = stdout
@@ -236,7 +238,8 @@ export function normalizeOutput(stdout: string, out: string, caseDir: string): s
     .split(caseDir).join('CASE')
     .replace(/"(start|end)": "[^"]*"/g, '"$1": "T"')
     .replace(/"delta": "[^"]*"/g, '"delta": "D"')
-    .replace(/"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, /g, '');
+    .replace(/"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, /g, '')
+    .replace(/\\n\\nThe offending line appears to be:.*?(?="\})/g, '');
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const result: string[] = [];
   let entries: string[][] = [];
