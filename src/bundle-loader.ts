@@ -5,13 +5,13 @@
 // the tasks. The cache is made at the end of a run, so it holds every function
 // that run compiled, not only the top level, and the next run starts with them.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapCodeStatistics } from 'node:v8';
-import { readOwnFile } from './own-file.js';
+import { readOwnFile, writeOwnFile } from './own-file.js';
 import { Script } from 'node:vm';
 
 export const BUNDLE_FILE = fileURLToPath(new URL('../bundle/tsplay.cjs', import.meta.url));
@@ -93,11 +93,7 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
       MAGIC.copy(header);
       header.writeUInt32LE(Math.min(bytecode, 0xffffffff), MAGIC.length);
       sha1(data).copy(header, MAGIC.length + 4);
-      mkdirSync(cacheDir!, { recursive: true, mode: 0o700 });
-      // Written aside and renamed: runs at the same time never read half a file.
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, Buffer.concat([header, data]), { mode: 0o600 });
-      renameSync(tmp, cacheFile);
+      writeOwnFile(cacheFile, Buffer.concat([header, data]));
       for (const f of readdirSync(cacheDir!)) if (f.startsWith(build) && !f.startsWith(key)) rmSync(join(cacheDir!, f), { force: true });
       return true;
     } catch {

@@ -12,21 +12,15 @@ import { tsplay } from './cli-helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-with-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs a one-play playbook on localhost with these tasks (YAML lines). */
+function runTasks(name: string, tasks: string[], env: Record<string, string> = {}): ReturnType<typeof tsplay> {
+  const playbook = join(dir, `${name}.yml`);
+  writeFileSync(playbook, ['- hosts: localhost', '  gather_facts: false', '  tasks:', ...tasks, ''].join('\n'));
+  return tsplay(['run', playbook], { env });
+}
+
 it('loops over environment variables with with_env', () => {
-  const playbook = join(dir, 'env.yml');
-  writeFileSync(
-    playbook,
-    [
-      '- hosts: localhost',
-      '  gather_facts: false',
-      '  tasks:',
-      '    - debug: msg="[{{ item }}]"',
-      '      with_env: [TSPLAY_TEST_ONE, TSPLAY_TEST_UNSET]',
-      '',
-    ].join('\n'),
-  );
-  const env: Record<string, string> = { TSPLAY_TEST_ONE: 'one value' };
-  const res = tsplay(['run', playbook], { env });
+  const res = runTasks('env', ['    - debug: msg="[{{ item }}]"', '      with_env: [TSPLAY_TEST_ONE, TSPLAY_TEST_UNSET]'], { TSPLAY_TEST_ONE: 'one value' });
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
   // As ansible-playbook prints it: debug's msg alone, and "[]" read back as a list.
@@ -34,21 +28,7 @@ it('loops over environment variables with with_env', () => {
 });
 
 it('shows a debug msg alone in a loop, and a debug var with the loop keys, as ansible-playbook does', () => {
-  const playbook = join(dir, 'debug-loop.yml');
-  writeFileSync(
-    playbook,
-    [
-      '- hosts: localhost',
-      '  gather_facts: false',
-      '  tasks:',
-      '    - debug: msg="x{{ item }}"',
-      '      with_items: [1]',
-      '    - debug: var=item',
-      '      loop: [2]',
-      '',
-    ].join('\n'),
-  );
-  const res = tsplay(['run', playbook]);
+  const res = runTasks('debug-loop', ['    - debug: msg="x{{ item }}"', '      with_items: [1]', '    - debug: var=item', '      loop: [2]']);
   expect(res.code).toBe(0);
   // ansible-playbook 2.14's output of the same playbook:
   expect(res.stdout).toContain('ok: [localhost] => (item=1) => {\n    "msg": "x1"\n}\n');

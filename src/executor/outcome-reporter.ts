@@ -47,15 +47,11 @@ export class OutcomeReporter {
       const ignored = o.ignored && i === lastFailed && !o.noLog;
       emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown });
     });
-    // With no_log the loop's results are hidden, so ansible-playbook prints the
-    // task's own line after the items, as for a task without a loop.
-    if (o.noLog && o.items.length > 0) {
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: true });
-    }
-    // A loop that skipped every item (or had none) ends with the task's own
-    // "skipping" line, as ansible-playbook prints it.
-    if (o.status === 'skipped' && !(o.noLog && o.items.length > 0)) {
-      emit({ kind: 'host_result', host, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
+    // ansible-playbook prints the task's own line after the items when no_log
+    // hides the loop's results, and when the loop skipped every item (or had none).
+    if ((o.noLog && o.items.length > 0) || o.status === 'skipped') {
+      const delegatedTo = o.status === 'skipped' ? undefined : o.delegatedTo;
+      emit({ kind: 'host_result', host, delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
     }
     return counted;
   }

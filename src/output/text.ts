@@ -60,14 +60,11 @@ function cleanDebug(body: Record<string, unknown>): void {
   }
 }
 
-/** The loop item as Ansible's default callback prints it: Python's str() of it. */
-function itemLabel(item: unknown): string {
-  return pyStr(item);
-}
 
 function hostLine(e: HostResult): string[] {
   const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
-  const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : itemLabel(e.item)})` : '';
+  // The loop item as Ansible's default callback prints it: Python's str() of it.
+  const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : pyStr(e.item)})` : '';
   const out: string[] = [];
   if (e.status === 'failed') {
     // debug's and assert's results are always printed indented, failures too.
@@ -124,7 +121,7 @@ export class TextReporter implements Reporter {
       this.showSpinner();
     },
     included: (e) =>
-      this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${itemLabel(e.item)})`}`),
+      this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${pyStr(e.item)})`}`),
     warning: (e) => this.print(`[WARNING]: ${e.message}`, this.options.writeError),
     retry: (e) => this.print(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`),
     no_hosts: () => this.print('skipping: no hosts matched'),

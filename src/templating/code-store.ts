@@ -4,9 +4,7 @@
 // strings). Used by the bundled CLI only (bin/tsplay.js), whose build the file
 // name is tied to, so code made by another version of the compiler is never run.
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { readOwnFile } from '../own-file.js';
+import { readOwnFile, writeOwnFile } from '../own-file.js';
 
 /** Texts kept at most; those this run used are kept first. */
 const LIMIT = 2000;
@@ -63,10 +61,7 @@ export class TemplateCodeStore {
     }
     const kept = [...merged].slice(-LIMIT);
     try {
-      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: 1, code: Object.fromEntries(kept) } satisfies StoreFile), { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writeOwnFile(this.file, JSON.stringify({ version: 1, code: Object.fromEntries(kept) } satisfies StoreFile));
       this.added = false;
       return true;
     } catch {

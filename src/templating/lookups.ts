@@ -17,6 +17,11 @@ export interface LookupHost {
   renderText(text: string, vars: Record<string, unknown>, options?: { searchPaths?: string[] }): string;
 }
 
+/** What a controller shell command prints (pipe, lines). */
+function shellOutput(command: unknown): string {
+  return execSync(pyStr(command), { encoding: 'utf8', shell: '/bin/sh' });
+}
+
 function readTerm(term: unknown, subdir: string, ctx: RenderContext): { path: string; text: string } {
   const name = pyStr(term);
   const path = findInSearchPath(name, subdir, ctx.extra.searchPaths);
@@ -53,10 +58,10 @@ const lookups: Record<string, Lookup> = {
   list: (terms) => terms,
   dict: (terms) =>
     terms.flatMap((t) => Object.entries(t as Record<string, unknown>).map(([key, value]) => ({ key, value }))),
-  pipe: (terms) => terms.map((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).replace(/\s+$/, '')),
+  pipe: (terms) => terms.map((t) => shellOutput(t).replace(/\s+$/, '')),
   lines: (terms) =>
     terms.flatMap((t) => {
-      const out = execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' });
+      const out = shellOutput(t);
       return out === '' ? [] : out.replace(/\r?\n$/, '').split(/\r?\n/);
     }),
   random_choice: (terms) => (terms.length === 0 ? [] : [terms[randomInt(terms.length)]]),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { saveTemplateCodeStore, TemplateCodeStore, useTemplateCodeStore } from '../../src/templating/code-store.js';
 import { compileTemplate, templateCode } from '../../src/templating/jinja-compiler.js';
+import { prepareSource } from '../../src/templating/source.js';
 import { Templar } from '../../src/templating/templar.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-code-store-'));
@@ -109,10 +110,17 @@ describe('templates compiled through the store', () => {
     expect(saveTemplateCodeStore()).toBe(false);
   });
 
-  it('render the same as without a store', () => {
+  it('render the same from code an earlier run kept as from code made now', () => {
+    const file = join(dir, 'render.json');
     const text = '{% for u in users %}{{ u.name | upper }}{% if not loop.last %},{% endif %}{% endfor %} on {{ port + 1 }}\n';
     const vars = { users: [{ name: 'ann' }, { name: 'bo' }], port: 8079 };
-    useTemplateCodeStore(join(dir, 'render.json'));
+    // An earlier run: the code for the text as the templar prepares it, kept.
+    useTemplateCodeStore(file);
+    compileTemplate(prepareSource(text.replace(/\n$/, ''), false), 'template');
+    expect(saveTemplateCodeStore()).toBe(true);
+    // This run finds it there (nothing new to save) and renders with it.
+    useTemplateCodeStore(file);
     expect(new Templar().renderText(text, vars)).toBe('ANN,BO on 8080\n');
+    expect(saveTemplateCodeStore()).toBe(false);
   });
 });
