@@ -1,8 +1,7 @@
 // template: render a controller-side Jinja template, then put the result at
 // dest exactly as copy does with content.
-import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ModuleFailure, type Module, type ModuleContext } from '../src/module-types.js';
+import { ModuleFailure, type ControllerFile, type Module, type ModuleContext } from '../src/module-types.js';
 import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/copy-core.js';
 
 export interface TemplateArgs extends WriteArgs {
@@ -16,9 +15,11 @@ export interface TemplateArgs extends WriteArgs {
 /** The rendered template, as the content copy-core puts at dest. */
 function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
   const srcPath = findControllerFile(ctx, 'templates', ctx.args.src);
+  let source: ControllerFile;
   let text: string;
   try {
-    text = ctx.renderTemplate(readFileSync(srcPath, 'utf8'), undefined, srcPath);
+    source = ctx.readFile(srcPath);
+    text = ctx.renderTemplate(source.data.toString('utf8'), undefined, srcPath);
   } catch (e) {
     throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
   }
@@ -29,7 +30,7 @@ function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
     header: srcPath,
     basename: basename(srcPath),
     src: srcPath,
-    mode: statSync(srcPath).mode & 0o7777,
+    mode: source.mode,
   };
 }
 

@@ -6,7 +6,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { VALIDATORS_DIR } from './module-validators.js';
 import { BUNDLE_FILE } from './bundle-loader.js';
 
@@ -23,6 +23,32 @@ const entry = [
   `});`,
 ].join('\n');
 
+/**
+ * ssh2 is bundled too (its code then comes from the code cache as well), but
+ * its native addons are loaded from node_modules at run time, by package path,
+ * wherever npm put ssh2. Its packet code gets node's crypto with a pooled
+ * randomFillSync (src/connection/ssh2-crypto.ts).
+ */
+const ssh2Plugin: Plugin = {
+  name: 'ssh2',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => {
+      const absolute = join(args.resolveDir, args.path);
+      const at = absolute.lastIndexOf('/node_modules/');
+      if (at < 0) throw new Error(`native addon outside node_modules: ${absolute}`);
+      return { path: absolute.slice(at + '/node_modules/'.length), external: true };
+    });
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/.test(args.importer) ? { path: 'ssh2-crypto', namespace: 'ssh2-crypto' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'ssh2-crypto' }, () => ({
+      contents: `module.exports = require('./src/connection/ssh2-crypto.js').ssh2Crypto;`,
+      resolveDir: DIST,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(dirname(BUNDLE_FILE), { recursive: true, force: true });
 await build({
   stdin: { contents: entry, resolveDir: DIST, sourcefile: 'bundle-entry.js', loader: 'js' },
@@ -31,8 +57,9 @@ await build({
   format: 'cjs',
   target: 'node20',
   outfile: BUNDLE_FILE,
-  // ssh2 loads a native addon; it is required from node_modules at run time.
-  external: ['ssh2', 'cpu-features'],
+  // cpu-features is a native addon (ssh2 asks it whether the CPU has AES).
+  external: ['cpu-features'],
+  plugins: [ssh2Plugin],
   // The sources find files next to themselves (validators, roles) through
   // import.meta.url; in the bundle that is the bundle's own location, which
   // sits at the same depth under dist/ as the sources.

@@ -78,6 +78,13 @@ export interface TaskSource {
   playbookDir: string;
 }
 
+/** A controller-side file, as a module reads it. */
+export interface ControllerFile {
+  data: Buffer;
+  /** Permission bits (mode & 0o7777). */
+  mode: number;
+}
+
 export interface ModuleContext<A> {
   readonly args: A;
   /** inventory_hostname */
@@ -91,6 +98,8 @@ export interface ModuleContext<A> {
   readonly vars: Readonly<Record<string, unknown>>;
   /** Find a controller-side file: role's files/ or templates/ first, then beside the task, then the playbook. */
   findFile(kind: 'files' | 'templates' | 'vars', name: string): string;
+  /** A controller-side file's bytes and permission bits, read once for all hosts of the task. */
+  readFile(path: string): ControllerFile;
   /** Render a Jinja template text with this task's variables (plus extras). */
   renderTemplate(text: string, extraVars?: Record<string, unknown>, sourcePath?: string): string;
   /** Evaluate a bare Jinja expression (`when`-style) with this task's variables. */

@@ -14,7 +14,9 @@ import { Scheduler } from './lockstep.js';
 import { effectiveSettings, type Scope } from './scope.js';
 import { tagsSelected } from './tags.js';
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
+import { ControllerFiles } from './controller-files.js';
 import { VarsBuilder } from './vars.js';
+import { containsTemplate } from '../templating/templar.js';
 import { loopItems } from './loops.js';
 import { batches } from './serial.js';
 import { IncludeLoader } from './include-loader.js';
@@ -350,6 +352,8 @@ export class PlayRunner {
   private taskTitle(task: Task, host: string, chain: Scope[]): string {
     const role = task.origin.role ? `${task.origin.role.name} : ` : '';
     if (!task.name) return `${role}${task.action}`;
+    // Most names are plain text: no need to build the host's variables for them.
+    if (!containsTemplate(task.name)) return `${role}${task.name}`;
     try {
       const eff = effectiveSettings([this.playScope, ...chain], task);
       return `${role}${String(this.run.templar.render(task.name, this.run.templar.view(this.vars.build(host, eff))))}`;
@@ -365,10 +369,11 @@ export class PlayRunner {
     const eff = effectiveSettings([this.playScope, ...chain], task);
     const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
+    const files = new ControllerFiles();
     await Promise.all(
       targets.map((host) =>
         this.queue.add(async () => {
-          const outcome = await this.tasks.run(host, task, chain);
+          const outcome = await this.tasks.run(host, task, chain, files);
           out.set(host, { kind: 'task', outcome });
         }),
       ),

@@ -16,6 +16,7 @@ import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type RunContext } from './context.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
+import { ControllerFiles } from './controller-files.js';
 import type { VarsBuilder } from './vars.js';
 
 export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -85,7 +86,7 @@ export class TaskRunner {
   }
 
   /** Run `task` on `host` within `chain`. */
-  async run(host: string, task: Task, chain: readonly Scope[]): Promise<TaskOutcome> {
+  async run(host: string, task: Task, chain: readonly Scope[], files = new ControllerFiles()): Promise<TaskOutcome> {
     const eff = effectiveSettings([this.env.playScope, ...chain], task);
     const base = this.env.vars.build(host, eff);
     const view = this.env.run.templar.view(base);
@@ -93,7 +94,7 @@ export class TaskRunner {
     const ignoreErrors = this.safeBool(eff.ignoreErrors, view, false);
     let outcome: TaskOutcome;
     try {
-      outcome = task.loop ? await this.runLoop(host, task, eff, base) : await this.runOnce(host, task, eff, base, undefined);
+      outcome = task.loop ? await this.runLoop(host, task, eff, base, files) : await this.runOnce(host, task, eff, base, files);
     } catch (e) {
       outcome = this.failure(e, task);
     }
@@ -136,7 +137,7 @@ export class TaskRunner {
     return { status: 'failed', ignored: false, result, diff: [], noLog: false };
   }
 
-  private async runLoop(host: string, task: Task, eff: Effective, base: Record<string, unknown>): Promise<TaskOutcome> {
+  private async runLoop(host: string, task: Task, eff: Effective, base: Record<string, unknown>, files: ControllerFiles): Promise<TaskOutcome> {
     const loop = task.loop!;
     const templar = this.env.run.templar;
     const view = templar.view(base);
@@ -165,7 +166,7 @@ export class TaskRunner {
       }
       let one: TaskOutcome;
       try {
-        one = await this.runOnce(host, task, eff, itemVars, item);
+        one = await this.runOnce(host, task, eff, itemVars, files);
       } catch (e) {
         one = this.failure(e, task);
       }
@@ -217,7 +218,7 @@ export class TaskRunner {
     task: Task,
     eff: Effective,
     vars: Record<string, unknown>,
-    item: unknown,
+    files: ControllerFiles,
   ): Promise<TaskOutcome> {
     const run = this.env.run;
     const templar = run.templar;
@@ -256,7 +257,8 @@ export class TaskRunner {
         playbookDir: this.env.playbookDir,
       },
       vars: view,
-      findFile: (kind, name) => this.findFile(kind, name, task, eff),
+      findFile: (kind, name) => files.find(`${eff.role?.dir ?? ''}\0${kind}\0${name}`, () => this.findFile(kind, name, task, eff)),
+      readFile: (path) => files.read(path),
       renderTemplate: (text, extra, source) =>
         templar.renderText(text, extra ? { ...vars, ...extra } : view, { searchPaths: this.searchPaths(task, eff, source) }),
       evaluate: (expression) => templar.evaluate(expression, view),
@@ -291,7 +293,6 @@ export class TaskRunner {
     outcome.shown = module.shown;
     if (delegateTo) outcome.delegatedTo = delegateTo;
     this.applyEffects(host, outcome);
-    void item;
     return outcome;
   }
 

@@ -33,6 +33,7 @@ function context<A>(args: A, check: boolean, diff: boolean): ModuleContext<A> {
     task: { name: 'test', fileDir: tmpdir(), playbookDir: tmpdir() },
     vars: {},
     findFile: unused,
+    readFile: unused,
     renderTemplate: unused,
     evaluate: unused,
   };

@@ -1,6 +1,6 @@
 // Runs a module the way the engine does (validated args, then plan-apply.ts:
 // plan, and apply unless --check) against the local host, with controller files under a fixtures dir.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
@@ -48,6 +48,7 @@ export function makeContext<A>(args: A, options: RunOptions = {}): ModuleContext
       }
       throw new Error(`Could not find or access '${name}'`);
     },
+    readFile: (path) => ({ data: readFileSync(path), mode: statSync(path).mode & 0o7777 }),
     renderTemplate: (text, extra) => env.renderString(text, { ...vars, ...extra }),
     evaluate: (expression) => env.renderString(`{{ ${expression} }}`, vars),
   };
