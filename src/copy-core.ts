@@ -2,7 +2,7 @@
 // file inside it when dest is a directory, and its parent), a checksum
 // comparison with the content on the controller, attributes compared with the
 // probe; apply validates if asked, writes atomically, then reports the result.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from './module-types.js';
 import { ModuleFailure } from './module-types.js';
@@ -63,7 +63,7 @@ export interface WritePlanState {
 }
 
 export function md5(data: Buffer): string {
-  return createHash('md5').update(data).digest('hex');
+  return hash('md5', data, 'hex');
 }
 
 /** A controller-side lookup, its error turned into a task failure. */

@@ -2,7 +2,7 @@
 // each: a probe that reports type, mode, ownership, checksum (and optionally
 // content), and an atomic write (temporary name in the target directory, then
 // rename), so an interrupted transfer never leaves half a file.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Connection } from './connection/connection.js';
 import { AgentGoneError, type AgentFileState, type AgentWriteRequest, type FileOwnership, type HostAgent } from './connection/host-agent.js';
 import { quote, sh, raw } from './shell.js';
@@ -32,8 +32,9 @@ export interface ProbeOptions {
   checksum?: boolean;
 }
 
+// crypto.hash: one call instead of a Hash object; several times cheaper for small files.
 export function sha1(data: Buffer | string): string {
-  return createHash('sha1').update(data).digest('hex');
+  return hash('sha1', data, 'hex');
 }
 
 const MARK = '@@tsplay-probe@@';

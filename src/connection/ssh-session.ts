@@ -2,7 +2,7 @@
 // reused for every command of a host (a new channel per command costs 130-170 ms,
 // a framed command on an open shell about 1 ms; see PERF.md).
 //
-// For each command we write this to the shell's stdin (TOKEN is 128 random bits,
+// For each command we write this to the shell's stdin (TOKEN: 64 random bits and a counter,
 // fresh per command):
 //
 //   __tsp_c='<command, single-quoted>'
@@ -55,10 +55,15 @@ export interface FramedCommand {
   errMarker: Buffer;
 }
 
+// Markers must not turn up in a command's output by chance: 64 random bits
+// drawn once a process, and a counter, make every command's token new.
+const TOKEN_PREFIX = randomBytes(8).toString('hex');
+let tokenCount = 0;
+
 /** Build what is written to the shell for one command (exported for tests). */
 export function frameCommand(command: string, stdin?: Buffer): FramedCommand {
   if (command.includes('\0')) throw new Error('A command cannot contain a NUL byte');
-  const token = randomBytes(16).toString('hex');
+  const token = `${TOKEN_PREFIX}${(tokenCount++).toString(16)}`;
   const out = `__TSPLAY_OUT_${token}__`;
   const err = `__TSPLAY_ERR_${token}__`;
   const lines = [`__tsp_c=${singleQuote(command)}`];

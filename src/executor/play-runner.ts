@@ -370,11 +370,24 @@ export class PlayRunner {
     const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     const files = new ControllerFiles();
+    // Results are reported in host order, each as soon as the hosts before it
+    // are done, so that reporting overlaps the hosts still at work.
+    let reported = 0;
+    const reportReady = (): void => {
+      for (; reported < targets.length && out.has(targets[reported]!); reported++) {
+        const host = targets[reported]!;
+        const res = out.get(host)!;
+        if (res.kind !== 'task') continue;
+        this.report(host, res.outcome, rescuable);
+        this.notify(host, task, res.outcome);
+      }
+    };
     await Promise.all(
       targets.map((host) =>
         this.queue.add(async () => {
           const outcome = await this.tasks.run(host, task, chain, files);
           out.set(host, { kind: 'task', outcome });
+          if (!runOnce) reportReady();
         }),
       ),
     );
@@ -392,13 +405,13 @@ export class PlayRunner {
           if (task.action === 'include_vars') Object.assign(state.includeVars, facts);
         }
       }
-    }
-    for (const host of hosts) {
-      const res = out.get(host)!;
-      if (res.kind !== 'task') continue;
-      // A run_once result counts for the host that ran it only, as in Ansible.
-      if (!runOnce || host === hosts[0]) this.report(host, res.outcome, rescuable);
-      this.notify(host, task, res.outcome);
+      for (const host of hosts) {
+        const res = out.get(host)!;
+        if (res.kind !== 'task') continue;
+        // A run_once result counts for the host that ran it only, as in Ansible.
+        if (host === hosts[0]) this.report(host, res.outcome, rescuable);
+        this.notify(host, task, res.outcome);
+      }
     }
     this.checkFailureLimits(task, chain, hosts, out);
     return out;
