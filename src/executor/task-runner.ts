@@ -61,7 +61,7 @@ function lookupSubdir(action: string): string {
 }
 
 export class TaskRunner {
-  private readonly taskSearchPaths = new WeakMap<Task, { roleDir: string | undefined; dirs: string[] }>();
+  private readonly taskSearchPaths = new WeakMap<Task, Map<string, string[]>>();
 
   constructor(private readonly env: TaskEnv) {}
 
@@ -417,12 +417,19 @@ export class TaskRunner {
   }
 
   private searchPaths(task: Task, eff: Effective, source?: string): string[] {
-    if (source) return this.searchPathsFrom(task, eff, source);
-    // The same for every host and item: made once a task (and role, as a tasks file may serve several).
-    const known = this.taskSearchPaths.get(task);
-    if (known && known.roleDir === eff.role?.dir) return known.dirs;
-    const dirs = this.searchPathsFrom(task, eff);
-    this.taskSearchPaths.set(task, { roleDir: eff.role?.dir, dirs });
+    // The same for every host and item: made once a task (and role, as a tasks
+    // file may serve several, and template source).
+    let known = this.taskSearchPaths.get(task);
+    if (!known) {
+      known = new Map();
+      this.taskSearchPaths.set(task, known);
+    }
+    const key = `${eff.role?.dir ?? ''}\0${source ?? ''}`;
+    let dirs = known.get(key);
+    if (!dirs) {
+      dirs = this.searchPathsFrom(task, eff, source);
+      known.set(key, dirs);
+    }
     return dirs;
   }
 
