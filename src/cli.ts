@@ -8,6 +8,7 @@ import { parseExtraVars } from './extra-vars.js';
 import { loadInventory } from './inventory/index.js';
 import { loadPlaybook } from './playbook/load-playbook.js';
 import { JsonReporter } from './output/json.js';
+import { BufferedOutput } from './output/buffered-output.js';
 import { TextReporter } from './output/text.js';
 import { runPlaybooks } from './executor/playbook-runner.js';
 import type { RunOptions } from './executor/context.js';
@@ -59,11 +60,13 @@ async function askFlag(question: string): Promise<string> {
 }
 
 /** Asks once per key file for its passphrase, however many hosts use it. */
-function passphrasePrompter(): (keyFile: string) => Promise<string> {
+/** `beforeAsking`: lets output written so far out first. */
+function passphrasePrompter(beforeAsking: () => void): (keyFile: string) => Promise<string> {
   const asked = new Map<string, Promise<string>>();
   return (keyFile) => {
     let answer = asked.get(keyFile);
     if (!answer) {
+      beforeAsking();
       answer = promptSecret(`Enter passphrase for key '${keyFile}': `);
       asked.set(keyFile, answer);
     }
@@ -104,7 +107,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
       user: flags.user,
       privateKey: flags.privateKey,
       password: sshPassword,
-      askPassphrase: passphrasePrompter(),
+      askPassphrase: passphrasePrompter(() => buffered?.flush()),
       timeoutSeconds: timeout,
       hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? hostKeyCheckingFromEnv(process.env) ?? 'strict',
     },
@@ -122,14 +125,26 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
     write(listing(playbooks, inventory, options, { hosts: flags.listHosts, tasks: flags.listTasks, tags: flags.listTags }));
     return ExitCode.ok;
   }
+  const spinner = flags.output === 'json' ? undefined : taskSpinner();
+  // Text is written once a turn of the event loop; not under the spinner,
+  // which must be cleared around every line.
+  const buffered = flags.output === 'json' || spinner ? undefined : new BufferedOutput(write);
   const reporter =
     flags.output === 'json'
       ? new JsonReporter(write)
-      : new TextReporter(write, { spinner: taskSpinner(), diff: options.diff, writeError: (t) => process.stderr.write(t) });
+      : new TextReporter(buffered?.write ?? write, {
+          spinner,
+          diff: options.diff,
+          writeError: (t) => {
+            buffered?.flush();
+            process.stderr.write(t);
+          },
+        });
   try {
     return await runPlaybooks(playbooks, inventory, options, reporter);
   } finally {
     reporter.close();
+    buffered?.close();
   }
 }
 

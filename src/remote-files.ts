@@ -193,15 +193,13 @@ export async function writeFileAtomic(
 function agentWriteFields(content: Buffer | string, options: WriteOptions): Omit<AgentWriteRequest, 'op' | 'path'> | undefined {
   const mode = options.mode === undefined ? undefined : modeForChmod(options.mode);
   if (mode !== undefined && !/^[0-7]{4}$/.test(mode)) return undefined;
-  return {
-    data: Buffer.from(content).toString('base64'),
-    ...(mode !== undefined ? { mode } : {}),
-    ...(options.owner ? { owner: options.owner } : {}),
-    ...(options.group ? { group: options.group } : {}),
-    backup: options.backup === true,
-    ...(options.parents ? { parents: true } : {}),
-    ...(options.probeAfter ? { probeAfter: options.probeAfter } : {}),
-  };
+  const fields: Omit<AgentWriteRequest, 'op' | 'path'> = { data: (typeof content === 'string' ? Buffer.from(content) : content).toString('base64'), backup: options.backup === true };
+  if (mode !== undefined) fields.mode = mode;
+  if (options.owner) fields.owner = options.owner;
+  if (options.group) fields.group = options.group;
+  if (options.parents) fields.parents = true;
+  if (options.probeAfter) fields.probeAfter = options.probeAfter;
+  return fields;
 }
 
 /** The agent's error as the write's; a gone agent stays AgentGoneError, so the shell takes over. */

@@ -20,7 +20,7 @@ export function pooledRandomFillSync<T extends NodeJS.ArrayBufferView>(buf: T, o
     crypto.randomFillSync(pool);
     used = 0;
   }
-  const target = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const target = buf instanceof Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   pool.copy(target, offset, used, used + length);
   used += length;
   return buf;

@@ -314,20 +314,14 @@ export class TaskRunner {
   private async execute(module: Module<any, any>, ctx: ModuleContext<Record<string, unknown>>, check: boolean): Promise<TaskOutcome> {
     try {
       const { plan, applied } = await planAndApply(module, ctx, check);
-      let result: ModuleResult = { ...plan.result, changed: plan.changed };
-      let changed = plan.changed;
-      let diff = plan.diff ?? [];
-      let effects = plan.effects;
       if (check && (plan.unpredictable || (!module.supportsCheckMode && plan.changed))) {
         const msg = plan.unpredictable ?? `remote module (${module.name}) does not support check mode`;
         return { status: 'skipped', ignored: false, result: { ...plan.result, changed: false, skipped: true, msg }, diff: [], noLog: false };
       }
-      if (applied) {
-        changed = applied.changed ?? plan.changed;
-        result = { ...applied.result, changed };
-        diff = applied.diff ?? diff;
-        effects = applied.effects ?? effects;
-      }
+      const changed = applied ? (applied.changed ?? plan.changed) : plan.changed;
+      const result: ModuleResult = { ...(applied ? applied.result : plan.result), changed };
+      const diff = (applied ? applied.diff : undefined) ?? plan.diff ?? [];
+      const effects = (applied ? applied.effects : undefined) ?? plan.effects;
       if (ctx.diff && diff.length > 0) result.diff = diff.length === 1 ? diff[0] : diff;
       const outcome: TaskOutcome = {
         status: result.failed ? 'failed' : result.skipped === true ? 'skipped' : changed ? 'changed' : 'ok',

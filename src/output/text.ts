@@ -77,11 +77,15 @@ function hostLine(e: HostResult): string[] {
   }
   const word = e.status === 'skipped' ? 'skipping' : e.status;
   const showBody = e.verbose || (e.shown !== undefined && e.status !== 'skipped');
-  const body = { ...shownResult(e) };
-  if (showBody && e.shown === 'debug' && !e.noLog) cleanDebug(body);
   // Ansible ends a skipped item's line with a space.
   const itemText = item ? ` =>${item}${e.status === 'skipped' ? ' ' : ''}` : '';
-  out.push(`${word}: [${host}]${itemText}${showBody ? ` => ${pythonJson(body, 4)}` : ''}`);
+  if (!showBody) {
+    out.push(`${word}: [${host}]${itemText}`);
+    return out;
+  }
+  const body = { ...shownResult(e) };
+  if (e.shown === 'debug' && !e.noLog) cleanDebug(body);
+  out.push(`${word}: [${host}]${itemText} => ${pythonJson(body, 4)}`);
   return out;
 }
 
