@@ -61,7 +61,7 @@ function lookupSubdir(action: string): string {
 }
 
 export class TaskRunner {
-  private readonly taskSearchPaths = new WeakMap<Task, Map<string, string[]>>();
+  private readonly knownSearchPaths = new Map<string, string[]>();
 
   constructor(private readonly env: TaskEnv) {}
 
@@ -411,18 +411,13 @@ export class TaskRunner {
   }
 
   private searchPaths(task: Task, eff: Effective, source?: string): string[] {
-    // The same for every host and item: made once a task (and role, as a tasks
-    // file may serve several, and template source).
-    let known = this.taskSearchPaths.get(task);
-    if (!known) {
-      known = new Map();
-      this.taskSearchPaths.set(task, known);
-    }
-    const key = `${eff.role?.dir ?? ''}\0${source ?? ''}`;
-    let dirs = known.get(key);
+    // They depend on the role, the task's file and the template source only:
+    // made once for all the tasks, hosts and items that share those.
+    const key = `${eff.role?.dir ?? ''}\0${task.origin.fileDir}\0${source ?? ''}`;
+    let dirs = this.knownSearchPaths.get(key);
     if (!dirs) {
       dirs = this.searchPathsFrom(task, eff, source);
-      known.set(key, dirs);
+      this.knownSearchPaths.set(key, dirs);
     }
     return dirs;
   }

@@ -68,20 +68,22 @@ export class VarsBuilder {
     return vars;
   }
 
+  /** `hostvars`: every host's variables, built when a template reads them; the same for every host. */
+  private readonly hostvars = new Proxy({} as Record<string, unknown>, {
+    get: (_t, name) => {
+      if (typeof name !== 'string' || !this.run.inventory.hasHost(name)) return undefined;
+      return this.run.templar.view(this.build(name));
+    },
+    has: (_t, name) => typeof name === 'string' && this.run.inventory.hasHost(name),
+    ownKeys: () => this.run.inventory.hostNames(),
+    getOwnPropertyDescriptor: (_t, name) =>
+      typeof name === 'string' && this.run.inventory.hasHost(name) ? { enumerable: true, configurable: true } : undefined,
+  });
+
   private magic(host: string, eff?: Effective): Record<string, unknown> {
     const run = this.run;
     const inv = run.inventory;
-    const self = this;
-    const hostvars = new Proxy({} as Record<string, unknown>, {
-      get(_t, name) {
-        if (typeof name !== 'string' || !inv.hasHost(name)) return undefined;
-        return run.templar.view(self.build(name));
-      },
-      has: (_t, name) => typeof name === 'string' && inv.hasHost(name),
-      ownKeys: () => inv.hostNames(),
-      getOwnPropertyDescriptor: (_t, name) =>
-        typeof name === 'string' && inv.hasHost(name) ? { enumerable: true, configurable: true } : undefined,
-    });
+    const hostvars = this.hostvars;
     const role = eff?.role;
     const playHosts = this.ctx.playHosts();
     return {
