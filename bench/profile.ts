@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  /** inBundle: url is the file the frame came from, lineNumber still the bundle's. */
+  callFrame: { functionName: string; url: string; lineNumber: number; inBundle?: boolean };
   children?: number[];
 }
 interface Profile {
@@ -25,6 +26,40 @@ export interface ProfileSummary {
   phases: Array<{ phase: string; fromMs: number; toMs: number; busyPct: number }>;
 }
 
+/**
+ * Frames in the bundle (dist/bundle/tsplay.cjs) are given back the file they
+ * came from: esbuild heads each module with a `// <path>` comment line.
+ */
+function bundleOrigins(): (url: string, line: number) => string {
+  const cache = new Map<string, Array<[number, string]>>();
+  return (url, line) => {
+    if (!/\/dist\/bundle\/[^/]+\.cjs$/.test(url)) return url;
+    const file = url.replace(/^file:\/\//, '');
+    let marks = cache.get(file);
+    if (!marks) {
+      marks = [];
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((l, i) => {
+          const m = /^\/\/ ((?:dist|node_modules)\/\S+)$/.exec(l);
+          if (m) marks!.push([i, m[1]!]);
+        });
+      cache.set(file, marks);
+    }
+    let lo = 0;
+    let hi = marks.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid]![0] <= line) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? url : `/${marks[found]![1]}`;
+  };
+}
+
 function area(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
   const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
@@ -32,17 +67,23 @@ function area(url: string, fn: string): string {
   if (url.startsWith('node:')) return 'node internals';
   const ts = url.match(/\/dist\/(src\/[^/]+|modules)\//) ?? url.match(/\/dist\/(src)\/[^/]+$/);
   if (ts) return `tsplay ${ts[1]}`;
-  if (/\/dist\/bundle\//.test(url)) return 'tsplay (bundle: engine and the libraries in it)';
+  if (/\/dist\/bundle\//.test(url)) return "(the bundle's own glue)";
   return url.replace(/^file:\/\//, '');
 }
 
 function label(n: Node): string {
-  const u = n.callFrame.url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/');
-  return `${n.callFrame.functionName || '(anonymous)'} ${u}:${n.callFrame.lineNumber + 1}`;
+  const u = n.callFrame.url.replace(/^(file:\/\/)?.*?\/(dist|node_modules)\//, '$2/');
+  const line = n.callFrame.inBundle ? ` (bundle line ${n.callFrame.lineNumber + 1})` : `:${n.callFrame.lineNumber + 1}`;
+  return `${n.callFrame.functionName || '(anonymous)'} ${u}${line}`;
 }
 
 export function summarise(file: string, top = 15): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const origin = bundleOrigins();
+  for (const n of p.nodes) {
+    const url = origin(n.callFrame.url, n.callFrame.lineNumber);
+    if (url !== n.callFrame.url) n.callFrame = { ...n.callFrame, url, inBundle: true };
+  }
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -64,7 +105,7 @@ export function summarise(file: string, top = 15): ProfileSummary {
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!;
-      if (!/\/dist\/(src|modules|bundle)\//.test(f.callFrame.url)) continue;
+      if (!/\/dist\/(src|modules)\//.test(f.callFrame.url)) continue;
       const fl = label(f);
       if (seen.has(fl)) continue;
       seen.add(fl);
@@ -88,7 +129,7 @@ export function summarise(file: string, top = 15): ProfileSummary {
       const f = byId.get(cur)!.callFrame;
       // The last key exchange or authentication step: every host is connected after it.
       if (/ssh2\/lib\/(protocol\/kex|client)\.js$/.test(f.url) && /KEX|kex|auth|Auth|handshake/.test(f.functionName)) connectedAt = t;
-      if (!/\/dist\/(src|bundle)\//.test(f.url)) continue;
+      if (!/\/dist\/src\//.test(f.url)) continue;
       const k = f.functionName;
       if (!first.has(k)) first.set(k, t);
       last.set(k, t);
