@@ -59,8 +59,10 @@ async function askFlag(question: string): Promise<string> {
   }
 }
 
-/** Asks once per key file for its passphrase, however many hosts use it. */
-/** `beforeAsking`: lets output written so far out first. */
+/**
+ * Asks once per key file for its passphrase, however many hosts use it;
+ * `beforeAsking` lets the output written so far out first.
+ */
 function passphrasePrompter(beforeAsking: () => void): (keyFile: string) => Promise<string> {
   const asked = new Map<string, Promise<string>>();
   return (keyFile) => {
