@@ -6,7 +6,7 @@ import { hash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from './module-types.js';
 import { ModuleFailure } from './module-types.js';
-import { probePath, probePaths, putFile, sha1, writeFileAtomic, type RemoteFileState } from './remote-files.js';
+import { probePath, probePaths, putFile, sha1, writeFileAtomic, type PutResult, type RemoteFileState } from './remote-files.js';
 import { rememberFile } from './known-files.js';
 import {
   addAttributeDiff,
@@ -268,17 +268,20 @@ export async function planAndWrite(
   }
   const spec = attributeSpec(args, source.mode);
   const checksum = sha1(source.data); // one hash for the host's condition and the plan
-  const put = await putFile(ctx.conn, args.dest, posix.dirname(args.dest), source.data, {
-    unlessSha1: checksum,
-    mode: spec.mode !== undefined ? chmodArgument(spec.mode) : undefined,
-    owner: spec.owner,
-    group: spec.group,
-    backup: args.backup,
-    withContent: ctx.diff,
-    probeAfter: PROBE_AFTER,
-  }).catch((e: Error) => {
-    throw new ModuleFailure(e.message);
-  });
+  let put: PutResult | undefined;
+  try {
+    put = await putFile(ctx.conn, args.dest, posix.dirname(args.dest), source.data, {
+      unlessSha1: checksum,
+      mode: spec.mode !== undefined ? chmodArgument(spec.mode) : undefined,
+      owner: spec.owner,
+      group: spec.group,
+      backup: args.backup,
+      withContent: ctx.diff,
+      probeAfter: PROBE_AFTER,
+    });
+  } catch (e) {
+    throw new ModuleFailure((e as Error).message);
+  }
   if (!put || (put.before[0].type === 'directory' && source.basename !== undefined)) return twoSteps();
   const plan = await planWrite(ctx, args, source, put.before, checksum);
   const s = plan.state;

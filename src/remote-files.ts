@@ -4,7 +4,7 @@
 // rename), so an interrupted transfer never leaves half a file.
 import { hash } from 'node:crypto';
 import type { Connection } from './connection/connection.js';
-import { AgentGoneError, type AgentFileState, type AgentWriteRequest, type FileOwnership, type HostAgent } from './connection/host-agent.js';
+import { AgentGoneError, type AgentFileState, type AgentPutReply, type AgentWriteReply, type AgentWriteRequest, type FileOwnership, type HostAgent } from './connection/host-agent.js';
 import { quote, sh, raw } from './shell.js';
 
 export type RemoteFileType = 'file' | 'directory' | 'link' | 'other';
@@ -182,7 +182,12 @@ export async function writeFileAtomic(
   return withAgent(
     conn,
     async (agent) => {
-      const reply = await agent.write({ path, ...fields }).catch(writeFailed(path));
+      let reply: AgentWriteReply;
+      try {
+        reply = await agent.write({ path, ...fields });
+      } catch (e) {
+        return writeFailed(path)(e as Error);
+      }
       return { backupFile: reply.backup, after: reply.after ? toFileState(path, reply.after) : undefined };
     },
     () => writeWithShell(conn, path, content, options),
@@ -254,7 +259,12 @@ export async function putFile(
     conn,
     async (agent) => {
       const request = { paths: [dest, parent] as const, content: options.withContent === true, ...condition, ...fields };
-      const reply = await agent.put(request).catch(writeFailed(dest));
+      let reply: AgentPutReply;
+      try {
+        reply = await agent.put(request);
+      } catch (e) {
+        return writeFailed(dest)(e as Error);
+      }
       return {
         before: [toFileState(dest, reply.states[0]), toFileState(parent, reply.states[1])],
         wrote: reply.wrote,

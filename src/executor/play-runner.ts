@@ -382,15 +382,15 @@ export class PlayRunner {
         this.notify(host, task, res.outcome);
       }
     };
-    await Promise.all(
-      targets.map((host) =>
-        this.queue.add(async () => {
-          const outcome = await this.tasks.run(host, task, chain, files);
-          out.set(host, { kind: 'task', outcome });
-          if (!runOnce) reportReady();
-        }),
-      ),
-    );
+    const job = async (host: string): Promise<void> => {
+      const outcome = await this.tasks.run(host, task, chain, files);
+      out.set(host, { kind: 'task', outcome });
+      if (!runOnce) reportReady();
+    };
+    // The linear strategy dispatches one task at a time: when its hosts fit
+    // in the forks they all start at once, so the queue's bookkeeping is skipped.
+    const direct = this.play.strategy === 'linear' && targets.length <= this.queue.concurrency;
+    await Promise.all(targets.map((host) => (direct ? job(host) : this.queue.add(() => job(host)))));
     if (runOnce) {
       const first = out.get(hosts[0]!)!;
       for (const host of hosts.slice(1)) {
