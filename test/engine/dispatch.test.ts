@@ -45,3 +45,23 @@ it('prints results in host order and renders each host its own template', () => 
   expect(readFileSync(join(dir, 'fast.out'), 'utf8')).toBe('two for fast\n');
   expect(readFileSync(join(dir, 'also.out'), 'utf8')).toBe('one for also\n');
 });
+
+it('runs no more hosts at once than --forks allows', () => {
+  // Each host holds a lock directory for a moment: mkdir fails if another host holds it.
+  const lock = join(dir, 'lock');
+  writeFileSync(join(dir, 'three.ini'), ['a ansible_connection=local', 'b ansible_connection=local', 'c ansible_connection=local'].join('\n'));
+  writeFileSync(
+    join(dir, 'lock.yml'),
+    ['- hosts: all', '  gather_facts: false', '  tasks:', `    - shell: mkdir ${lock} && sleep 0.3 && rmdir ${lock}`, ''].join('\n'),
+  );
+  const one = tsplay(['run', join(dir, 'lock.yml'), '-i', join(dir, 'three.ini'), '-f', '1']);
+  expect(one.stdout).toMatch(/a\s+: ok=1 +changed=1 +unreachable=0 +failed=0/);
+  expect(one.stdout).toMatch(/b\s+: ok=1 +changed=1 +unreachable=0 +failed=0/);
+  expect(one.stdout).toMatch(/c\s+: ok=1 +changed=1 +unreachable=0 +failed=0/);
+  expect(one.code).toBe(0);
+  // The same with forks for all three: they overlap, so the lock does catch it.
+  const all = tsplay(['run', join(dir, 'lock.yml'), '-i', join(dir, 'three.ini'), '-f', '3']);
+  expect(all.code).toBe(2);
+  expect(all.stdout).toMatch(/failed=1/);
+  rmSync(lock, { recursive: true, force: true });
+});
