@@ -279,11 +279,11 @@ export class SshConnection implements Connection {
   }
 
   /** The host's agent, if it has one running (see host-agent.ts); started now if it was not yet. */
-  async agent(): Promise<HostAgent | undefined> {
-    if (this.closed) return undefined;
+  agent(): Promise<HostAgent | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
     this.hostAgent ??= this.startAgent(this.options.connectTimeoutMs);
-    const agent = await this.hostAgent;
-    return agent?.alive && !this.closed ? agent : undefined;
+    // One promise a call (every file task asks): not an async function.
+    return this.hostAgent.then((agent) => (agent?.alive && !this.closed ? agent : undefined));
   }
 
   private startAgent(timeoutMs: number): Promise<HostAgent | undefined> {

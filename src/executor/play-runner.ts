@@ -382,11 +382,11 @@ export class PlayRunner {
         this.notify(host, task, res.outcome);
       }
     };
-    const job = async (host: string): Promise<void> => {
-      const outcome = await this.tasks.run(host, task, chain, files);
-      out.set(host, { kind: 'task', outcome });
-      if (!runOnce) reportReady();
-    };
+    const job = (host: string): Promise<void> =>
+      this.tasks.run(host, task, chain, files).then((outcome) => {
+        out.set(host, { kind: 'task', outcome });
+        if (!runOnce) reportReady();
+      });
     // The linear strategy dispatches one task at a time: when its hosts fit
     // in the forks they all start at once, so the queue's bookkeeping is skipped.
     const direct = this.play.strategy === 'linear' && targets.length <= this.queue.concurrency;

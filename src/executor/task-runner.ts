@@ -6,7 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { findModule } from '../../modules/index.js';
 import { truthy } from '../../modules/assert.js';
 import { TaskConnection } from '../connection/task-connection.js';
-import { UnreachableError, type BecomeSpec } from '../connection/connection.js';
+import { UnreachableError, type BecomeSpec, type Connection } from '../connection/connection.js';
 import { checkArgs, toBoolean } from '../module-args.js';
 import { planAndApply } from './plan-apply.js';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
@@ -378,13 +378,13 @@ export class TaskRunner {
     return out;
   }
 
-  private async connectionFor(host: string, delegateTo: string | undefined, eff: Effective, view: Record<string, unknown>) {
-    const target = delegateTo ?? host;
-    const inner = await this.env.run.connect(target);
-    const become = this.becomeFor(eff, view);
-    const environment = this.environmentFor(eff, view);
-    if (!become && Object.keys(environment).length === 0) return inner;
-    return new TaskConnection(inner, { become, environment });
+  private connectionFor(host: string, delegateTo: string | undefined, eff: Effective, view: Record<string, unknown>): Promise<Connection> {
+    return this.env.run.connect(delegateTo ?? host).then((inner) => {
+      const become = this.becomeFor(eff, view);
+      const environment = this.environmentFor(eff, view);
+      if (!become && Object.keys(environment).length === 0) return inner;
+      return new TaskConnection(inner, { become, environment });
+    });
   }
 
   private becomeFor(eff: Effective, view: Record<string, unknown>): BecomeSpec | undefined {
