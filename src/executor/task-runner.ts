@@ -94,7 +94,7 @@ export class TaskRunner {
     const ignoreErrors = this.safeBool(eff.ignoreErrors, view, false);
     let outcome: TaskOutcome;
     try {
-      outcome = task.loop ? await this.runLoop(host, task, eff, base, files) : await this.runOnce(host, task, eff, base, files, view);
+      outcome = task.loop ? await this.runLoop(host, task, eff, base, files) : await this.runOnce(host, task, eff, base, files);
     } catch (e) {
       outcome = this.failure(e, task);
     }
@@ -219,12 +219,10 @@ export class TaskRunner {
     eff: Effective,
     vars: Record<string, unknown>,
     files: ControllerFiles,
-    /** A view of `vars` made already (its rendered values are kept). */
-    varsView?: Record<string, unknown>,
   ): Promise<TaskOutcome> {
     const run = this.env.run;
     const templar = run.templar;
-    const view = varsView ?? templar.view(vars);
+    const view = templar.view(vars);
     if (!this.conditionHolds(eff.when, view, task, 'when')) {
       return {
         status: 'skipped',
