@@ -141,6 +141,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
             buffered?.flush();
             process.stderr.write(t);
           },
+          flush: () => buffered?.flush(),
         });
   try {
     return await runPlaybooks(playbooks, inventory, options, reporter);

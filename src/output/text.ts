@@ -94,8 +94,11 @@ export class TextReporter implements Reporter {
 
   constructor(
     private readonly write: (text: string) => void,
-    /** `spinner` only on a terminal; `writeError`: where warnings go (stderr, as Ansible's do). */
-    private readonly options: { spinner?: TaskSpinner; diff: boolean; writeError?: (text: string) => void },
+    /**
+     * `spinner` only on a terminal; `writeError`: where warnings go (stderr, as Ansible's do);
+     * `flush`: writes out what `write` holds back.
+     */
+    private readonly options: { spinner?: TaskSpinner; diff: boolean; writeError?: (text: string) => void; flush?: () => void },
   ) {}
 
   private print(text: string, to: (text: string) => void = this.write): void {
@@ -139,6 +142,8 @@ export class TextReporter implements Reporter {
         );
       }
       this.print('');
+      // Out at once: closing the connections comes next.
+      this.options.flush?.();
     },
   };
 

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BufferedOutput } from '../../src/output/buffered-output.js';
+import { TextReporter } from '../../src/output/text.js';
+import { RunStats } from '../../src/executor/stats.js';
 import { CLI } from '../cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-buffered-'));
@@ -65,4 +67,17 @@ it('keeps stdout and stderr in order when both go to one pipe', () => {
   expect(warning).toBeGreaterThan(first);
   expect(secondPlay).toBeGreaterThan(warning);
   expect(out.indexOf('PLAY RECAP')).toBeGreaterThan(secondPlay);
+});
+
+it('writes the recap out at once, before the connections are closed', () => {
+  const written: string[] = [];
+  const out = new BufferedOutput((t) => written.push(t));
+  const reporter = new TextReporter(out.write, { diff: false, flush: () => out.flush() });
+  reporter.emit({ kind: 'task_start', name: 'a task', handler: false, hosts: 1 });
+  const stats = new RunStats();
+  stats.add('h1', 'ok');
+  reporter.emit({ kind: 'recap', stats: stats.summary() });
+  // No turn of the event loop has passed: the banner and the recap are out already.
+  expect(written.join('')).toMatch(/TASK \[a task\][\s\S]*PLAY RECAP[\s\S]*h1 +: ok=1 /);
+  out.close();
 });
