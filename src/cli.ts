@@ -137,10 +137,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
       : new TextReporter(buffered?.write ?? write, {
           spinner,
           diff: options.diff,
-          writeError: (t) => {
-            buffered?.flush();
-            process.stderr.write(t);
-          },
+          writeError: (t) => process.stderr.write(t),
           flush: () => buffered?.flush(),
         });
   try {

@@ -182,29 +182,30 @@ export class HostAgent {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  private async request(req: AgentProbeRequest | AgentWriteRequest | AgentPutRequest | AgentStatRequest): Promise<Record<string, unknown>> {
+  /** The reply to `req`, of the shape its op answers with. */
+  private async request<Reply>(req: AgentProbeRequest | AgentWriteRequest | AgentPutRequest | AgentStatRequest): Promise<Reply> {
     const answer = this.next();
     this.input.write(`${JSON.stringify(req)}\n`);
     const reply = await answer;
     if (typeof reply.error === 'string') throw new AgentRequestError(reply.error);
-    return reply;
+    return reply as Reply;
   }
 
   // Not async functions: each would add two promises to every request.
   probe(req: Omit<AgentProbeRequest, 'op'>): Promise<AgentProbeReply> {
-    return this.request({ op: 'probe', ...req }) as Promise<unknown> as Promise<AgentProbeReply>;
+    return this.request({ op: 'probe', ...req });
   }
 
   write(req: Omit<AgentWriteRequest, 'op'>): Promise<AgentWriteReply> {
-    return this.request({ op: 'write', ...req }) as Promise<unknown> as Promise<AgentWriteReply>;
+    return this.request({ op: 'write', ...req });
   }
 
   put(req: Omit<AgentPutRequest, 'op'>): Promise<AgentPutReply> {
-    return this.request({ op: 'put', ...req }) as Promise<unknown> as Promise<AgentPutReply>;
+    return this.request({ op: 'put', ...req });
   }
 
   stat(req: Omit<AgentStatRequest, 'op'>): Promise<AgentStatReply> {
-    return this.request({ op: 'stat', ...req }) as Promise<unknown> as Promise<AgentStatReply>;
+    return this.request({ op: 'stat', ...req });
   }
 }
 

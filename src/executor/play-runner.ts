@@ -16,7 +16,7 @@ import { tagsSelected } from './tags.js';
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
 import { ControllerFiles } from './controller-files.js';
 import { VarsBuilder } from './vars.js';
-import { containsTemplate } from '../templating/templar.js';
+import { taskTitle } from './task-title.js';
 import { loopItems } from './loops.js';
 import { batches } from './serial.js';
 import { IncludeLoader } from './include-loader.js';
@@ -349,17 +349,11 @@ export class PlayRunner {
     return out;
   }
 
+  /** The task's name in its TASK banner, rendered with `host`'s variables. */
   private taskTitle(task: Task, host: string, chain: Scope[]): string {
-    const role = task.origin.role ? `${task.origin.role.name} : ` : '';
-    if (!task.name) return `${role}${task.action}`;
-    // Most names are plain text: no need to build the host's variables for them.
-    if (!containsTemplate(task.name)) return `${role}${task.name}`;
-    try {
-      const eff = effectiveSettings([this.playScope, ...chain], task);
-      return `${role}${String(this.run.templar.render(task.name, this.run.templar.view(this.vars.build(host, eff))))}`;
-    } catch {
-      return `${role}${task.name}`;
-    }
+    const templar = this.run.templar;
+    const render = (name: string) => templar.render(name, templar.view(this.vars.build(host, effectiveSettings([this.playScope, ...chain], task))));
+    return taskTitle(task, render, true);
   }
 
   private async dispatchTask(task: Task, chain: Scope[], hosts: string[], rescuable: boolean): Promise<Map<string, StepResult>> {

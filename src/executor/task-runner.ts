@@ -17,6 +17,7 @@ import { hostState, type RunContext } from './context.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
 import { ControllerFiles } from './controller-files.js';
+import { taskTitle } from './task-title.js';
 import type { VarsBuilder } from './vars.js';
 
 export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -271,7 +272,7 @@ export class TaskRunner {
       const retries = Number(task.retries ?? 3);
       const delay = Number(task.delay ?? 5);
       let attempts = 1;
-      const title = this.retryTitle(task, view);
+      const title = taskTitle(task, (name) => templar.render(name, view), false);
       while (!this.untilHolds(task, vars, outcome) && attempts <= retries) {
         // Ansible counts the first run as well: retries + 1 runs in all.
         this.env.run.reporter.emit({ kind: 'retry', host, task: title, retriesLeft: retries + 1 - attempts });
@@ -294,20 +295,6 @@ export class TaskRunner {
     if (delegateTo) outcome.delegatedTo = delegateTo;
     this.applyEffects(host, outcome);
     return outcome;
-  }
-
-  /**
-   * The task as Ansible's FAILED - RETRYING lines name it: its name rendered
-   * with the host's variables (as written if that fails), without the role;
-   * "role : action" for a task without a name.
-   */
-  private retryTitle(task: Task, view: Record<string, unknown>): string {
-    if (!task.name) return `${task.origin.role ? `${task.origin.role.name} : ` : ''}${task.action}`;
-    try {
-      return String(this.env.run.templar.render(task.name, view));
-    } catch {
-      return task.name;
-    }
   }
 
   private untilHolds(task: Task, vars: Record<string, unknown>, outcome: TaskOutcome): boolean {

@@ -60,7 +60,6 @@ function cleanDebug(body: Record<string, unknown>): void {
   }
 }
 
-
 function hostLine(e: HostResult): string[] {
   const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
   // The loop item as Ansible's default callback prints it: Python's str() of it.
@@ -129,7 +128,11 @@ export class TextReporter implements Reporter {
     },
     included: (e) =>
       this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${pyStr(e.item)})`}`),
-    warning: (e) => this.print(`[WARNING]: ${e.message}`, this.options.writeError),
+    warning: (e) => {
+      // What `write` holds back goes first: the two streams keep their order.
+      this.options.flush?.();
+      this.print(`[WARNING]: ${e.message}`, this.options.writeError);
+    },
     retry: (e) => this.print(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`),
     no_hosts: () => this.print('skipping: no hosts matched'),
     no_hosts_left: () => this.print(banner('NO MORE HOSTS LEFT')),
