@@ -1,37 +1,40 @@
-// The differential suite: every case under cases/ is run with ansible-playbook and
-// with tsplay (local connection), and what they did must agree: exit code, recap
-// counts and the files produced, on a first and on a second (idempotent) run; the
-// recap of a --check run, which must leave its output directory untouched; and,
-// for cases flagged compareDiff, the +/- lines of a --check --diff run.
+// The differential suite: every case under cases/ is run with tsplay (local
+// connection) and compared with what ansible-playbook did on the same case:
+// exit code, recap counts and the files produced, on a first and on a second
+// (idempotent) run; the recap of a --check run, which must leave its output
+// directory untouched; the normalised text output of all three; and, for cases
+// flagged compareDiff, the +/- lines of a --check --diff run.
 //
-// Ansible's results are cached (keyed by the case's files, the run and the
-// ansible-playbook version) in node_modules/.cache/tsplay-differential, so only
-// the first run of the suite pays for ansible; TSPLAY_DIFF_NO_CACHE=1 disables it.
+// Ansible's side comes from its recorded results (recorded/<case>.json, made by
+// `npm run record-ansible [CASE]`; see recording.ts). A test fails when a case
+// changed after it was recorded, and one when the installed ansible-core is not
+// the version that recorded them. TSPLAY_DIFF_LIVE=1 (`npm run test:live`) runs
+// ansible-playbook instead, as the suite did before recordings.
 // TSPLAY_DIFF_JOBS sets how many runs go at once, TSPLAY_DIFF_KEEP=1 keeps the
 // output directories, TSPLAY_DIFF_ONLY=substring runs only matching cases.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ROOT,
-  ansibleAvailable,
+  caseHash,
   diffLines,
   limiter,
   loadCases,
   newestMtime,
   normalizeOutput,
   parseRecap,
-  runCase,
-  snapshot,
+  recordingFile,
+  runCaseFully,
   type Case,
+  type CaseRecording,
+  type CaseRuns,
   type Entry,
   type RecapCounts,
-  type RunResult,
-  type Tool,
 } from './harness.js';
+import { installedAnsibleCore, readRecording, recordingProblem, versionProblem, type RecordedRun } from './recording.js';
 
 interface Observed {
   code: number;
@@ -43,57 +46,53 @@ interface Observed {
   ms: number;
   /** The whole output, normalised (normalizeOutput). */
   output: string[];
-}
-
-interface DiffObserved extends Observed {
+  /** The +/- lines of its diffs (diffLines). */
   lines: string[];
 }
 
-interface ToolResults {
-  run1: Observed;
-  run2: Observed;
-  check: Observed;
-  diff?: DiffObserved;
-}
+type Observations = CaseRuns<Observed>;
 
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'tsplay-differential');
-const USE_CACHE = process.env.TSPLAY_DIFF_NO_CACHE !== '1';
+const LIVE = process.env.TSPLAY_DIFF_LIVE === '1';
 const KEEP = process.env.TSPLAY_DIFF_KEEP === '1';
-// One run per core: ansible is CPU-bound, and oversubscribing 2 cores doubled the cold run time.
+// One run per core: tsplay's start-up is CPU-bound (and ansible's more so, live).
 const JOBS = Number(process.env.TSPLAY_DIFF_JOBS) || Math.max(1, Math.min(4, availableParallelism()));
 const WAIT = 15 * 60_000;
 
 const allCases = loadCases();
 const only = process.env.TSPLAY_DIFF_ONLY;
 const cases = only ? allCases.filter((c) => c.name.includes(only)) : allCases;
-const haveAnsible = ansibleAvailable();
 const inCI = process.env.CI === 'true';
 
 const tail = (s: string, n = 4000) => (s.length > n ? '…' + s.slice(-n) : s);
 
-function observe(r: RunResult, out: string, caseDir: string): Observed {
-  const norm = (s: string) => s.split(out).join('OUT');
+/** What is compared of a run; its paths are already OUT and CASE. */
+function observe(r: RecordedRun & { ms?: number }): Observed {
   return {
-    output: normalizeOutput(r.stdout, out, caseDir),
-    code: r.timedOut ? -2 : r.code,
+    code: r.code,
     recap: parseRecap(r.stdout),
-    files: snapshot(out),
-    stdout: tail(norm(r.stdout)),
-    stderr: tail(norm(r.stderr)),
-    ms: r.ms,
+    files: r.files,
+    stdout: tail(r.stdout),
+    stderr: tail(r.stderr),
+    ms: r.ms ?? 0,
+    output: normalizeOutput(r.stdout, 'OUT', 'CASE'),
+    lines: diffLines(r.stdout, 'OUT'),
   };
+}
+
+function observeAll(runs: CaseRuns<RecordedRun & { ms?: number }>): Observations {
+  return { run1: observe(runs.run1), run2: observe(runs.run2), check: observe(runs.check), ...(runs.diff ? { diff: observe(runs.diff) } : {}) };
 }
 
 // ---------------------------------------------------------------- tsplay build
 
-let buildPromise: Promise<string | undefined> | undefined;
+let buildPromise: Promise<void> | undefined;
 
-/** Builds dist/ (as `npm run build`) when a source is newer than the bundle the CLI runs; resolves to an error text when the build fails. */
-function ensureBuilt(): Promise<string | undefined> {
+/** Builds dist/ (as `npm run build`) when a source is newer than the bundle the CLI runs. */
+function ensureBuilt(): Promise<void> {
   buildPromise ??= (async () => {
     const bundle = join(ROOT, 'dist', 'bundle', 'tsplay.cjs');
     const newest = Math.max(newestMtime(join(ROOT, 'src'), ['.ts']), newestMtime(join(ROOT, 'modules'), ['.ts']));
-    if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest) return undefined;
+    if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest) return;
     const steps = [
       [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
       [join(ROOT, 'dist', 'src', 'build-validators.js')],
@@ -101,41 +100,10 @@ function ensureBuilt(): Promise<string | undefined> {
     ];
     for (const args of steps) {
       const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-      if (r.status !== 0) return `${args.join(' ')} failed (${r.status}):\n${tail(r.stdout + r.stderr, 3000)}`;
+      if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${tail(r.stdout + r.stderr, 3000)}`);
     }
-    return undefined;
   })();
   return buildPromise;
-}
-
-// ---------------------------------------------------------------- ansible cache
-
-let ansibleVersion: string | undefined;
-/** Bump the version below when what is cached changes shape or normalisation (normalizeOutput). */
-function cacheKey(kase: Case, kind: string): string {
-  ansibleVersion ??= spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
-  const h = createHash('sha256');
-  h.update(`v4\0${ansibleVersion}\0${kind}\0${JSON.stringify(kase.config)}\0`);
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else h.update(`${relative(kase.dir, p)}\0${(st.mode & 0o777).toString(8)}\0`).update(readFileSync(p)).update('\0');
-    }
-  };
-  walk(kase.dir);
-  return join(CACHE_DIR, `${kase.name}.${kind}.${h.digest('hex').slice(0, 16)}.json`);
-}
-
-async function cached<T>(tool: Tool, kase: Case, kind: string, compute: () => Promise<T>): Promise<T> {
-  if (tool !== 'ansible' || !USE_CACHE) return compute();
-  const file = cacheKey(kase, kind);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as T;
-  const value = await compute();
-  mkdirSync(CACHE_DIR, { recursive: true });
-  writeFileSync(file, JSON.stringify(value));
-  return value;
 }
 
 // ---------------------------------------------------------------- running
@@ -144,61 +112,27 @@ let tmpRoot: string | undefined;
 const outRoot = (): string => (tmpRoot ??= mkdtempSync(join(tmpdir(), 'tsplay-diff-')));
 const schedule = limiter(JOBS);
 
-function freshDir(kase: Case, tool: Tool, kind: string): string {
-  const d = join(outRoot(), kase.name, `${tool}-${kind}`);
-  mkdirSync(d, { recursive: true });
-  return d;
+/** Ansible's side: live, or from the case's recording (which must be current). */
+async function ansibleSide(kase: Case): Promise<Observations> {
+  if (LIVE) return observeAll(await runCaseFully(kase, 'ansible', outRoot(), schedule));
+  const recording = readRecording<CaseRecording['runs']>(recordingFile(kase));
+  const problem = recordingProblem(kase.name, recording, caseHash(kase));
+  if (problem) throw new Error(problem);
+  return observeAll(recording!.runs);
 }
 
-/** A failed build stands in for every tsplay run. */
-function buildFailure(message: string): Observed {
-  return { code: -3, recap: {}, files: [], stdout: '', stderr: message, ms: 0, output: [message] };
+async function tsplaySide(kase: Case): Promise<Observations> {
+  await ensureBuilt();
+  return observeAll(await runCaseFully(kase, 'tsplay', outRoot(), schedule));
 }
 
-function runTool(kase: Case, tool: Tool): Promise<ToolResults> {
-  const prepare = async (): Promise<string | undefined> => (tool === 'tsplay' ? ensureBuilt() : undefined);
-
-  const sequence = cached(tool, kase, 'runs', () =>
-    schedule(async () => {
-      const err = await prepare();
-      if (err) return { run1: buildFailure(err), run2: buildFailure(err) };
-      const out = freshDir(kase, tool, 'runs');
-      const run1 = observe(await runCase({ tool, kase, out }), out, kase.dir);
-      const run2 = observe(await runCase({ tool, kase, out }), out, kase.dir);
-      return { run1, run2 };
-    }),
-  );
-  const check = cached(tool, kase, 'check', () =>
-    schedule(async () => {
-      const err = await prepare();
-      if (err) return buildFailure(err);
-      const out = freshDir(kase, tool, 'check');
-      return observe(await runCase({ tool, kase, out, extra: ['--check'] }), out, kase.dir);
-    }),
-  );
-  const diff = kase.config.compareDiff
-    ? cached(tool, kase, 'diff', () =>
-        schedule(async (): Promise<DiffObserved> => {
-          const err = await prepare();
-          if (err) return { ...buildFailure(err), lines: [] };
-          const out = freshDir(kase, tool, 'diff');
-          const r = await runCase({ tool, kase, out, extra: ['--check', '--diff'] });
-          return { ...observe(r, out, kase.dir), lines: diffLines(r.stdout, out) };
-        }),
-      )
-    : Promise.resolve(undefined);
-  return Promise.all([sequence, check, diff]).then(([s, c, d]) => ({ ...s, check: c, diff: d }));
-}
-
-const results = new Map<string, Promise<{ ansible: ToolResults; tsplay: ToolResults }>>();
-const summary: Record<string, { failures: string[]; details: unknown[]; ansibleMs: number; tsplayMs: number }> = {};
+const results = new Map<string, Promise<{ ansible: Observations; tsplay: Observations }>>();
+const summary: Record<string, { failures: string[]; details: unknown[]; tsplayMs: number }> = {};
 const suiteStart = Date.now();
 
 function startAll(): void {
   for (const kase of cases) {
-    const ansible = runTool(kase, 'ansible');
-    const tsplay = runTool(kase, 'tsplay');
-    const both = Promise.all([ansible, tsplay]).then(([a, t]) => ({ ansible: a, tsplay: t }));
+    const both = Promise.all([ansibleSide(kase), tsplaySide(kase)]).then(([a, t]) => ({ ansible: a, tsplay: t }));
     both.catch(() => undefined);
     results.set(kase.name, both);
   }
@@ -252,19 +186,12 @@ function runDetail(a: Observed, t: Observed): unknown {
 
 // ---------------------------------------------------------------- the tests
 
-if (!haveAnsible) {
-  if (inCI) {
-    describe('differential suite', () => {
-      it('needs ansible-playbook (CI=true)', () => {
-        throw new Error('ansible-playbook is not installed, but CI=true: the differential suite cannot be skipped in CI');
-      });
+if (LIVE && !installedAnsibleCore()) {
+  describe('differential suite, live', () => {
+    it('needs ansible-playbook', () => {
+      throw new Error('TSPLAY_DIFF_LIVE=1 runs ansible-playbook, which is not installed (install ansible-core)');
     });
-  } else {
-    console.warn('[differential] ansible-playbook is not installed: skipping the differential suite (install ansible-core to run it)');
-    describe.skip('differential suite (ansible-playbook not installed)', () => {
-      it('skipped', () => undefined);
-    });
-  }
+  });
 } else {
   beforeAll(() => {
     startAll();
@@ -274,23 +201,45 @@ if (!haveAnsible) {
     if (tmpRoot && !KEEP) rmSync(tmpRoot, { recursive: true, force: true });
     else if (tmpRoot) console.log(`[differential] output kept in ${tmpRoot}`);
     try {
-      mkdirSync(CACHE_DIR, { recursive: true });
-      writeFileSync(join(CACHE_DIR, 'last-run.json'), JSON.stringify({ seconds: (Date.now() - suiteStart) / 1000, summary }, null, 2));
+      const dir = join(ROOT, 'node_modules', '.cache', 'tsplay-differential');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'last-run.json'), JSON.stringify({ seconds: (Date.now() - suiteStart) / 1000, summary }, null, 2));
     } catch {
       // the summary is a convenience only
     }
   });
 
+  if (!LIVE) {
+    // Skipped only where ansible-core is not installed and CI is not set: the
+    // comparisons themselves do not need it.
+    const check = installedAnsibleCore() || inCI ? it : it.skip;
+    check('the recordings (test/differential/recorded) were made by the installed ansible-core', () => {
+      const stamps = new Map<string, string>();
+      for (const kase of allCases) {
+        const r = readRecording<unknown>(recordingFile(kase));
+        if (r) stamps.set(kase.name, r.ansibleCore);
+      }
+      const problem = versionProblem(stamps);
+      if (problem) throw new Error(problem);
+    });
+  }
+
   for (const kase of cases) {
     describe(kase.name, () => {
-      summary[kase.name] = { failures: [], details: [], ansibleMs: 0, tsplayMs: 0 };
+      summary[kase.name] = { failures: [], details: [], tsplayMs: 0 };
       const get = async () => {
         const r = await results.get(kase.name)!;
-        const s = summary[kase.name]!;
-        s.ansibleMs = r.ansible.run1.ms + r.ansible.run2.ms + r.ansible.check.ms + (r.ansible.diff?.ms ?? 0);
-        s.tsplayMs = r.tsplay.run1.ms + r.tsplay.run2.ms + r.tsplay.check.ms + (r.tsplay.diff?.ms ?? 0);
+        const t = r.tsplay;
+        summary[kase.name]!.tsplayMs = t.run1.ms + t.run2.ms + t.check.ms + (t.diff?.ms ?? 0);
         return r;
       };
+
+      if (!LIVE) {
+        it('ansible-playbook results recorded for this version of the case', () => {
+          const problem = recordingProblem(kase.name, readRecording(recordingFile(kase)), caseHash(kase));
+          if (problem) throw new Error(problem);
+        });
+      }
 
       for (const run of ['run1', 'run2'] as const) {
         const label = run === 'run1' ? 'first run' : 'second run';

@@ -2,13 +2,15 @@
 // capture what can be compared (recap counts, exit code, produced files, diff lines).
 import type { HostStats } from '../../src/executor/stats.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordingHash, type RecordedRun, type Recording } from './recording.js';
 
 export const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
 export const CLI = join(ROOT, 'bin', 'tsplay.js');
 export const CASES_DIR = join(fileURLToPath(import.meta.url), '..', 'cases');
+export const RECORDED_DIR = join(fileURLToPath(import.meta.url), '..', 'recorded');
 
 export interface RunResult {
   code: number;
@@ -299,3 +301,65 @@ export function limiter(concurrency: number): <T>(job: () => Promise<T>) => Prom
       next();
     });
 }
+
+/** A run as compared: what RecordedRun keeps, plus how long it took. */
+export interface CapturedRun extends RecordedRun {
+  ms: number;
+}
+
+/** The runs of one case: first and second run on one output dir, a --check run, and with compareDiff a --check --diff run. */
+export interface CaseRuns<Run = CapturedRun> {
+  run1: Run;
+  run2: Run;
+  check: Run;
+  diff?: Run;
+}
+
+export type CaseRecording = Recording<CaseRuns<RecordedRun>>;
+
+/** What a run did, with the output dir written as OUT and the case dir as CASE (a timeout is exit code -2). */
+export function captureRun(r: RunResult, out: string, caseDir: string): CapturedRun {
+  const norm = (s: string) => s.split(out).join('OUT').split(caseDir).join('CASE');
+  return { code: r.timedOut ? -2 : r.code, stdout: norm(r.stdout), stderr: norm(r.stderr), files: snapshot(out), ms: r.ms };
+}
+
+/**
+ * Runs a case with `tool` as the suite compares it, each run in a fresh
+ * directory under `outRoot`; `schedule` bounds how many runs go at once.
+ */
+export async function runCaseFully(
+  kase: Case,
+  tool: Tool,
+  outRoot: string,
+  schedule: <T>(job: () => Promise<T>) => Promise<T>,
+): Promise<CaseRuns> {
+  const dir = (kind: string): string => {
+    const d = join(outRoot, kase.name, `${tool}-${kind}`);
+    mkdirSync(d, { recursive: true });
+    return d;
+  };
+  const sequence = schedule(async () => {
+    const out = dir('runs');
+    const run1 = captureRun(await runCase({ tool, kase, out }), out, kase.dir);
+    const run2 = captureRun(await runCase({ tool, kase, out }), out, kase.dir);
+    return { run1, run2 };
+  });
+  const check = schedule(async () => {
+    const out = dir('check');
+    return captureRun(await runCase({ tool, kase, out, extra: ['--check'] }), out, kase.dir);
+  });
+  const diff = kase.config.compareDiff
+    ? schedule(async () => {
+        const out = dir('diff');
+        return captureRun(await runCase({ tool, kase, out, extra: ['--check', '--diff'] }), out, kase.dir);
+      })
+    : Promise.resolve(undefined);
+  const [s, c, d] = await Promise.all([sequence, check, diff]);
+  return { ...s, check: c, ...(d ? { diff: d } : {}) };
+}
+
+/** Where a case's recorded ansible-playbook results are kept. */
+export const recordingFile = (kase: Case): string => join(RECORDED_DIR, `${kase.name}.json`);
+
+/** The hash a case's recording must carry: its settings and every file of its directory. */
+export const caseHash = (kase: Case): string => recordingHash([JSON.stringify(kase.config)], [kase.dir]);

@@ -1,0 +1,217 @@
+// The differential cases over SSH: playbooks run by ansible-playbook and by
+// tsplay against the same 3 lab hosts (into different output directories).
+// Ansible's results (exit code, recap, the files left on each host) are
+// recorded by `npm run record-ansible -- ssh-` (test/record-ansible.ts), which
+// boots a lab and runs recordSshCases; differential-ssh.test.ts compares tsplay
+// with them, or with a live ansible-playbook under TSPLAY_DIFF_LIVE=1.
+// Ansible checks host keys against the lab's known_hosts (an ansible.cfg with
+// UserKnownHostsFile; ANSIBLE_HOST_KEY_CHECKING is not set).
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readRecording, recordingHash, writeRecording, type Recording } from '../differential/recording.js';
+import { openLabContext, recap, runProgram, type LabContext, type Recap, type RunResult } from './lab-context.js';
+
+export const HOSTS = ['h1', 'h2', 'h3'];
+
+export const CASES: Record<string, string> = {
+  files: `- hosts: lab
+  gather_facts: false
+  tasks:
+    - file: path={{ out }}/conf state=directory mode=0750
+    - copy:
+        content: "name={{ inventory_hostname }}\\n"
+        dest: "{{ out }}/conf/name.txt"
+        mode: "0600"
+    - template: src=tpl.j2 dest={{ out }}/conf/app.conf
+    - copy: src=static.txt dest={{ out }}/static.txt mode=0644
+    - file: path={{ out }}/static.txt mode=0755
+    - file: path={{ out }}/link src={{ out }}/static.txt state=link
+    - copy: content="again" dest={{ out }}/conf/name.txt
+      when: inventory_hostname == 'h3'
+`,
+  control: `- hosts: lab
+  gather_facts: false
+  vars:
+    items: [a, b, c]
+  handlers:
+    - name: flag
+      copy:
+        content: "handled\\n"
+        dest: "{{ out }}/handled"
+  tasks:
+    - file: path={{ out }} state=directory
+    - include_vars: extra.yml
+    - command: echo {{ item }}-{{ inventory_hostname }}
+      loop: "{{ items }}"
+      register: echoes
+      changed_when: item == 'b'
+    - set_fact:
+        joined: "{{ echoes.results | map(attribute='stdout') | join(',') }}"
+    - shell: printf '%s\\n' "{{ joined }}" > {{ out }}/joined.txt
+      args:
+        creates: "{{ out }}/joined.txt"
+      notify: flag
+    - assert:
+        that: joined == 'a-' ~ inventory_hostname ~ ',b-' ~ inventory_hostname ~ ',c-' ~ inventory_hostname
+    - stat: path={{ out }}/joined.txt
+      register: st
+    - slurp: src={{ out }}/joined.txt
+      register: sl
+    - copy:
+        content: "{{ st.stat.size }} {{ sl.content | b64decode | trim }} {{ greeting }}\\n"
+        dest: "{{ out }}/facts.txt"
+    - command: /bin/false
+      ignore_errors: true
+    - debug: msg="{{ joined }}"
+`,
+  failing: `- hosts: lab
+  gather_facts: false
+  tasks:
+    - file: path={{ out }} state=directory
+    - command: test {{ inventory_hostname }} != h2
+      changed_when: false
+    - copy:
+        content: "reached\\n"
+        dest: "{{ out }}/reached"
+    - fail: msg="stop h3"
+      when: inventory_hostname == 'h3'
+    - copy:
+        content: "end\\n"
+        dest: "{{ out }}/end"
+`,
+  lines: `- hosts: lab
+  gather_facts: false
+  tasks:
+    - file: path={{ out }} state=directory
+    - copy:
+        content: "[app]\\ncolor=red\\nsize=1\\n"
+        dest: "{{ out }}/app.ini"
+    - lineinfile: path={{ out }}/app.ini regexp='^size=' line=size=2
+    - lineinfile: path={{ out }}/new.conf line="host={{ inventory_hostname }}" create=true mode=0640
+    - blockinfile:
+        path: "{{ out }}/app.ini"
+        block: |
+          [extra]
+          owner={{ inventory_hostname }}
+    - replace: path={{ out }}/app.ini regexp='color=(\\w+)' replace='colour=\\1'
+`,
+  // Escapes in k=v arguments: Ansible decodes \\n in a quoted value.
+  'kv-escapes': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - file: path={{ out }} state=directory
+    - copy: content="one\\ntwo\\n" dest={{ out }}/kv.txt
+`,
+};
+
+
+const SUPPORT_FILES: Record<string, string> = {
+  'tpl.j2': '# {{ inventory_hostname }}\n{% for i in range(3) %}\nline {{ i }}\n{% endfor %}\n',
+  'static.txt': 'static\ncontent\n',
+  'extra.yml': 'greeting: hi there\n',
+};
+
+// Ansible reuses one ssh master per host (ControlPersist), closed with
+// `ssh -O exit` (closeAnsibleMasters) before the lab goes away.
+const sshArgs = (ctx: LabContext) => [
+  '-F', '/dev/null',
+  '-o', `UserKnownHostsFile=${ctx.lab.knownHostsFile}`,
+  '-o', 'GlobalKnownHostsFile=/dev/null',
+  '-o', 'ControlMaster=auto',
+  '-o', 'ControlPersist=120s',
+  '-o', `ControlPath=${ctx.dir}/cm-%C`,
+];
+
+const ansibleCfg = (sshArgs: string) => `[defaults]
+host_key_checking = True
+interpreter_python = auto_silent
+retry_files_enabled = False
+deprecation_warnings = False
+nocolor = True
+stdout_callback = default
+[ssh_connection]
+ssh_args = ${sshArgs}
+pipelining = True
+`;
+
+/** Writes the inventory, the playbooks, their files and ansible.cfg into the lab context's dir. */
+export function writeSshCaseFiles(ctx: LabContext): void {
+  ctx.write('inventory.ini', ctx.lab.inventory);
+  for (const [name, text] of Object.entries(SUPPORT_FILES)) ctx.write(name, text);
+  ctx.write('ansible.cfg', ansibleCfg(sshArgs(ctx).join(' ')));
+  for (const [name, text] of Object.entries(CASES)) ctx.write(`${name}.yml`, text);
+}
+
+/** Where a case's output goes on the hosts, per tool. */
+export const outDir = (tool: 'ansible' | 'tsplay', name: string): string => `/srv/diff/${tool}/${name}`;
+
+export const runAnsible = (ctx: LabContext, name: string): Promise<RunResult> =>
+  runProgram('ansible-playbook', ['-i', `${ctx.dir}/inventory.ini`, `${ctx.dir}/${name}.yml`, '-e', `out=${outDir('ansible', name)}`], {
+    cwd: ctx.dir,
+    env: {
+      HOME: ctx.home,
+      ANSIBLE_CONFIG: `${ctx.dir}/ansible.cfg`,
+      ANSIBLE_HOST_KEY_CHECKING: undefined,
+      SSH_AUTH_SOCK: undefined,
+    },
+    timeoutMs: 120_000,
+  });
+
+export async function closeAnsibleMasters(ctx: LabContext): Promise<void> {
+  for (const h of ctx.lab.hosts) {
+    await runProgram('ssh', [...sshArgs(ctx), '-O', 'exit', `root@${h.address}`], { timeoutMs: 10_000 });
+  }
+}
+
+/** Every entry under dir on a host: type, mode, link target (dir shown as OUT), and the content of files (to a <EOF> mark). */
+export const snapshotHost = async (ctx: LabContext, host: string, dir: string): Promise<string> =>
+  (
+    await ctx.sh(
+      host,
+      `test -d ${dir} || exit 0; cd ${dir} && find . -mindepth 1 -printf '%P %y %m %l\\n' | sort && ` +
+        `find . -type f | sort | while read -r f; do echo "== $f"; cat "$f"; echo '<EOF>'; done`,
+    )
+  ).replaceAll(dir, 'OUT');
+
+/** One run as compared: exit code, recap, the files on each host; stdout for messages (lab dir as DIR). */
+export interface SshRun {
+  code: number;
+  recap: Recap;
+  files: Record<string, string>;
+  stdout: string;
+}
+
+export type SshRecording = Recording<{ first: SshRun; second: SshRun }>;
+
+export async function observeSsh(ctx: LabContext, r: RunResult, dir: string): Promise<SshRun> {
+  const files: Record<string, string> = {};
+  for (const h of HOSTS) files[h] = await snapshotHost(ctx, h, dir);
+  return { code: r.code, recap: recap(r.stdout), files, stdout: (r.stdout + r.stderr).replaceAll(ctx.dir, 'DIR') };
+}
+
+const RECORDED_DIR = join(fileURLToPath(import.meta.url), '..', 'recorded');
+
+export const sshCaseNames = (): string[] => Object.keys(CASES).map((n) => `ssh-${n}`);
+export const sshRecordingFile = (name: string): string => join(RECORDED_DIR, `ssh-${name}.json`);
+export const sshCaseHash = (name: string): string =>
+  recordingHash([CASES[name]!, JSON.stringify(SUPPORT_FILES), ansibleCfg('SSH_ARGS'), JSON.stringify(HOSTS)]);
+export const readSshRecording = (name: string): SshRecording | undefined => readRecording(sshRecordingFile(name));
+
+/** Boots a lab, runs ansible-playbook twice on each named case (ssh-NAME) and records what it did. */
+export async function recordSshCases(names: string[], ansibleCore: string, log: (line: string) => void): Promise<void> {
+  const { ctx, close } = await openLabContext(HOSTS.length);
+  try {
+    writeSshCaseFiles(ctx);
+    for (const full of names) {
+      const name = full.replace(/^ssh-/, '');
+      const first = await observeSsh(ctx, await runAnsible(ctx, name), outDir('ansible', name));
+      const second = await observeSsh(ctx, await runAnsible(ctx, name), outDir('ansible', name));
+      if (!first.stdout.includes('PLAY RECAP')) throw new Error(`ansible-playbook did not run ${full}:\n${first.stdout}`);
+      writeRecording<SshRecording['runs']>(sshRecordingFile(name), { ansibleCore, hash: sshCaseHash(name), runs: { first, second } });
+      log(`recorded ${full} (exit codes ${first.code}/${second.code})`);
+    }
+    await closeAnsibleMasters(ctx);
+  } finally {
+    await close();
+  }
+}
