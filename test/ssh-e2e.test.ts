@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshdFixture, sshdUnavailableReason } from './connection/sshd-fixture.js';
 import { tsplay } from './cli-helpers.js';
+import { withConnectTimeout } from './integration/lab-context.js';
 
 const reason = sshdUnavailableReason();
 const mustRun = process.env.CI === 'true';
@@ -75,7 +76,7 @@ describe.skipIf(Boolean(reason))(`tsplay over SSH${reason ? ` (skipped: ${reason
   });
 
   const run = (out: string, ...extra: string[]) =>
-    tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-e', `out=${out}`, ...extra], { env: { HOME: home } });
+    tsplay(withConnectTimeout(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-e', `out=${out}`, ...extra]), { env: { HOME: home } });
 
   it('predicts with --check exactly what the first run changes, then changes nothing the second time', () => {
     const out = join(dir, 'out');
@@ -107,7 +108,7 @@ describe.skipIf(Boolean(reason))(`tsplay over SSH${reason ? ` (skipped: ${reason
     mkdirSync(out);
     const bare = join(dir, 'bare-home');
     mkdirSync(join(bare, '.ssh'), { recursive: true });
-    const res = tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-e', `out=${out}`], { env: { HOME: bare } });
+    const res = tsplay(withConnectTimeout(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-e', `out=${out}`]), { env: { HOME: bare } });
     expect(res.code).toBe(4);
     expect(res.stdout).toMatch(/UNREACHABLE!.*SHA256:/);
     expect(recap(res.stdout).h1).toMatchObject({ unreachable: 1, ok: 0 });

@@ -132,7 +132,7 @@ export class SshdFixture {
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderr += d.toString();
     });
-    await waitForPort(this.port, 10_000, this.child, () => this.stderr);
+    await waitForPort(this.port, 60_000, this.child, () => this.stderr);
   }
 
   private createUser(): void {
@@ -161,7 +161,7 @@ export class SshdFixture {
   async startAgent(): Promise<string> {
     const sock = path.join(this.dir, 'agent.sock');
     this.agentChild = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 30_000;
     while (!existsSync(sock)) {
       if (Date.now() > deadline) throw new Error('ssh-agent did not start');
       await new Promise((r) => setTimeout(r, 25));

@@ -70,6 +70,17 @@ export function runProgram(cmd: string, args: string[], options: RunOptions = {}
   });
 }
 
+/**
+ * A `run` with a connect timeout (-T) of 60 s unless the test sets one: a
+ * loaded 2-core machine, booting hosts beside it, can take longer than the
+ * default 10 s to open a connection, and a test must not see a host that is up
+ * as unreachable.
+ */
+export function withConnectTimeout(args: string[]): string[] {
+  const set = args.some((a) => a === '-T' || a.startsWith('--timeout'));
+  return args[0] === 'run' && !set ? [...args, '-T', '60'] : args;
+}
+
 /** Boots a lab of `hosts` hosts and wraps it; `close` destroys it and removes `dir` (also when boot failed half-way). */
 export async function openLabContext(hosts: number): Promise<{ ctx: LabContext; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-it-'));
@@ -92,7 +103,7 @@ export async function openLabContext(hosts: number): Promise<{ ctx: LabContext; 
       dir,
       home,
       tsplay: (args: string[], options: RunOptions = {}) =>
-        runProgram(process.execPath, [CLI, ...args], {
+        runProgram(process.execPath, [CLI, ...withConnectTimeout(args)], {
           ...options,
           env: { HOME: home, SSH_AUTH_SOCK: undefined, ANSIBLE_HOST_KEY_CHECKING: undefined, ...options.env },
         }),

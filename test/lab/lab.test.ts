@@ -25,11 +25,11 @@ function ssh(lab: Lab, address: string, command: string): Promise<RunResult> {
       '-o', 'GlobalKnownHostsFile=/dev/null',
       '-o', 'StrictHostKeyChecking=yes',
       '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=10',
+      '-o', 'ConnectTimeout=60',
       `root@${address}`,
       command,
     ],
-    { timeoutMs: 30_000 },
+    { timeoutMs: 120_000 },
   );
 }
 
@@ -110,7 +110,7 @@ describeLab('test lab (real hosts: systemd-nspawn + OpenSSH)', () => {
       `[lab] ${lab.hosts.length} hosts on ${lab.bridge} (${lab.subnet}.0/24) answered SSH ${lab.bootMs} ms after boot start; ` +
         `bootLab() took ${Date.now() - t0} ms in all`,
     );
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await lab?.destroy();
@@ -202,7 +202,7 @@ describeLab('test lab (real hosts: systemd-nspawn + OpenSSH)', () => {
     }
     expect(leftovers(a.bridge.replace(/br$/, ''), a.dir)).toEqual([]);
     expect(leftovers(b.bridge.replace(/br$/, ''), b.dir)).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 
   it('SIGTERM to the owning process tears its lab down', async () => {
     const prefix = uniquePrefix('tt');

@@ -97,7 +97,7 @@ export interface BootOptions {
   keepServices?: string[];
   /** Called for each host after its root is prepared, before it boots. */
   setup?: (rootDir: string, name: string) => void | Promise<void>;
-  /** Deadline for all hosts to answer SSH, from the start of boot. Default 30 000. */
+  /** Deadline for all hosts to answer SSH, from the start of boot. Default 120 000 (about 3 s on a quiet machine). */
   bootTimeoutMs?: number;
 }
 
@@ -296,7 +296,7 @@ export async function bootLab(options: BootOptions): Promise<Lab> {
 
     // Boot all hosts at once.
     const started = Date.now();
-    const deadline = started + (options.bootTimeoutMs ?? 30_000);
+    const deadline = started + (options.bootTimeoutMs ?? 120_000);
     for (const h of state.hosts) {
       const rt = runtime.get(h.name)!;
       const log = openSync(join(dir, 'hosts', h.name, 'console.log'), 'w');
