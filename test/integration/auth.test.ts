@@ -2,6 +2,8 @@
 // inventory, passphrase-protected key (--private-key, passphrase asked once on
 // stdin), ssh-agent (SSH_AUTH_SOCK of an agent the test starts and kills),
 // and password (ansible_password, and -k on stdin).
+// Leaves on its hosts: a second authorized key for root (setup), user bob and
+// password logins on h2 (setup), /tmp/auth-<tag> from each test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';

@@ -3,6 +3,8 @@
 // root, with the password from -K on stdin or from ansible_become_password in
 // the inventory. The password appears nowhere in the output at -vvv, nor with
 // --output json.
+// Leaves on its hosts: user alice and her sudoers entry (setup),
+// /root/become-<tag> from each test.
 import { expect, it } from 'vitest';
 import { describeLab } from '../lab/lab.js';
 import { recap, show, useLab } from './helpers.js';

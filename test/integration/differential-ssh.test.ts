@@ -4,6 +4,7 @@
 // the same recap counts and exit code as ansible-playbook did, on a first and a
 // second run. Ansible's side is its recorded results (`npm run record-ansible
 // -- ssh-`), or a live run under TSPLAY_DIFF_LIVE=1.
+// Leaves on its hosts: /srv/diff/tsplay/<case> (and /srv/diff/ansible/<case> live).
 import { afterAll, expect, it } from 'vitest';
 import { describeLab } from '../lab/lab.js';
 import { installedAnsibleCore, recordingProblem, versionProblem } from '../differential/recording.js';

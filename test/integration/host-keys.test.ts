@@ -2,6 +2,8 @@
 // (nothing runs there; the message has the SHA256 fingerprint);
 // --host-key-checking=accept-new records it; a changed key is refused even
 // with accept-new.
+// Leaves on its hosts: /tmp/hk-<tag>; its last test gives h3 new host keys,
+// which a later test would have to expect.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 // Acceptance 8: a variable holding shell syntax (`;`, quotes, `$()`,
 // backticks, newlines, globs) reaches commands, environments, file names and
 // file contents over SSH as literal text; nothing of it is executed.
+// Leaves on its hosts: /srv/hostile.
 import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeLab } from '../lab/lab.js';

@@ -2,6 +2,7 @@
 // `-o ProxyJump=root@<h1>` in ansible_ssh_common_args, or as ProxyJump in
 // $HOME/.ssh/config. Proof that the jump is used: on h3, $SSH_CONNECTION names
 // h1's address as the client. The jump host's key is verified too.
+// Leaves on its hosts: /tmp/jump-<tag>.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';

@@ -2,6 +2,8 @@
 // and --diff. On fresh hosts --check changes nothing (verified on the hosts)
 // and predicts the changed count of the real run; the first real run changes,
 // the second changes nothing.
+// Leaves on its hosts: /srv/seed (setup), /srv/it-*, and user tsplay-it-new
+// (uid 4242), renamed during its run.
 import { expect, it } from 'vitest';
 import { describeLab } from '../lab/lab.js';
 import { recap, show, useLab, type LabContext } from './helpers.js';

@@ -2,6 +2,7 @@
 // task 2 (sleep) runs on every host: h2 is reported UNREACHABLE and takes no
 // further part, the other hosts finish, the recap says unreachable=1 for h2
 // and the exit code is 4, as with ansible-playbook.
+// Leaves on its hosts: /tmp/unreach-*; h2 stopped (its only test).
 import { expect, it } from 'vitest';
 import { describeLab } from '../lab/lab.js';
 import { recap, show, useLab } from './helpers.js';
