@@ -202,6 +202,11 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** How many -v the command line has (-vvv, -v -v, --verbose). */
+function verbosityOf(argv: string[]): number {
+  return argv.reduce((n, a) => n + (/^-v+$/.test(a) ? a.length - 1 : a === '--verbose' ? 1 : 0), 0);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -216,7 +221,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(formatError(e) + '\n');
       return e.exitCode;
     }
-    process.stderr.write(`ERROR! Unexpected Exception: ${(e as Error).stack ?? String(e)}\n`);
+    // A bug, not the user's input: its message, and the stack only at -vvv (as ansible-playbook).
+    const message = e instanceof Error ? e.message : String(e);
+    const trace = verbosityOf(argv) >= 3 && e instanceof Error ? `${e.stack ?? ''}\n` : 'to see the full traceback, use -vvv\n';
+    process.stderr.write(`ERROR! Unexpected Exception, this is probably a bug: ${message}\n${trace}`);
     return ExitCode.unexpected;
   }
 }

@@ -23,13 +23,28 @@ import { ParseError, type SourceLocation } from './errors.js';
 const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 
+// PyYAML's numbers are narrower than YAML 1.1's: a float has a point (`1e3`
+// and `e1` are text; an exponent needs its sign: `1.0e+3`), and a decimal
+// integer has no leading zero (`09` is text; `0755` is octal).
+const PY_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/;
+const PY_FLOAT_EXP = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/;
+const PY_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+
+function pythonTest(t: ScalarTag): RegExp | undefined {
+  if (t.tag === 'tag:yaml.org,2002:bool') return t.test?.test('yes') ? PY_TRUE : PY_FALSE;
+  if (t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP') return PY_FLOAT_EXP;
+  if (t.tag === 'tag:yaml.org,2002:float' && !t.format && !t.test?.test('.nan')) return PY_FLOAT;
+  if (t.tag === 'tag:yaml.org,2002:int' && !t.format) return PY_DECIMAL;
+  return undefined;
+}
+
 function pythonLikeTags(tags: Tags): Tags {
   return tags
     .filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')
     .map((t) => {
-      if (typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:bool' || !('test' in t) || !t.test) return t;
-      const isTrue = t.test.test('yes');
-      return { ...t, test: isTrue ? PY_TRUE : PY_FALSE } as ScalarTag;
+      if (typeof t === 'string' || !('test' in t) || !t.test) return t;
+      const test = pythonTest(t);
+      return test ? ({ ...t, test } as ScalarTag) : t;
     });
 }
 

@@ -2,12 +2,8 @@
 // facts, walk each host through pre_tasks, roles and tasks, post_tasks (with
 // handlers flushed after each), and report every result.
 import PQueue from 'p-queue';
-import { isAbsolute, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { gatherFacts } from '../facts.js';
-import { loadYamlFile } from '../yaml-source.js';
 import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
-import { ParseError } from '../errors.js';
 import { UnreachableError } from '../connection/connection.js';
 import { hostState, type RunContext } from './context.js';
 import { Scheduler } from './lockstep.js';
@@ -16,6 +12,7 @@ import { tagsSelected } from './tags.js';
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
 import { ControllerFiles } from './controller-files.js';
 import { VarsBuilder } from './vars.js';
+import { PlayVarsFiles } from './vars-files.js';
 import { taskTitle } from './task-title.js';
 import { loopItems } from './loops.js';
 import { batches } from './serial.js';
@@ -59,7 +56,7 @@ export class PlayRunner {
   private readonly tasks: TaskRunner;
   private readonly queue: PQueue;
   private readonly playScope: Scope;
-  private varsFiles: Record<string, unknown> = {};
+  private readonly varsFiles: PlayVarsFiles;
   private batch: string[] = [];
   private allHosts: string[] = [];
   /** Hosts that have reached --start-at-task (all of them when it is not given). */
@@ -74,9 +71,10 @@ export class PlayRunner {
     private readonly startState: { startAtTaskFound: boolean },
   ) {
     this.startAll = !run.options.startAtTask || startState.startAtTaskFound;
+    this.varsFiles = new PlayVarsFiles(play, run.templar);
     this.vars = new VarsBuilder(run, {
       play,
-      varsFiles: {},
+      varsFiles: this.varsFiles,
       playHosts: () => this.allHosts.filter((h) => !this.hosts.get(h)?.failed && !this.hosts.get(h)?.ended),
       batchHosts: () => this.batch.filter((h) => !this.hosts.get(h)?.failed && !this.hosts.get(h)?.ended),
       allPlayHosts: [],
@@ -145,7 +143,7 @@ export class PlayRunner {
       this.run.reporter.emit({ kind: 'no_hosts', pattern: this.play.hosts.join(',') });
       return new Set();
     }
-    this.loadVarsFiles(hosts[0]!);
+    this.varsFiles.preload();
     // Start connecting to every host now, in parallel; tasks await the same
     // connection, and an unreachable host is reported by the first task that needs it.
     for (const h of hosts) void this.run.connect(h).catch(() => undefined);
@@ -167,30 +165,6 @@ export class PlayRunner {
   }
 
   private stopPlay = false;
-
-  private loadVarsFiles(firstHost: string): void {
-    const vars: Record<string, unknown> = {};
-    for (const entry of this.play.varsFiles) {
-      const view = this.run.templar.view({ ...this.play.vars, ...this.run.options.extraVars, ...vars, inventory_hostname: firstHost });
-      const candidates = Array.isArray(entry.path) ? entry.path : [entry.path];
-      let loaded = false;
-      for (const c of candidates) {
-        const rel = String(this.run.templar.render(c, view));
-        const file = isAbsolute(rel) ? rel : join(this.play.playbookDir, rel);
-        if (!existsSync(file)) continue;
-        const data = loadYamlFile(file, entry.location);
-        if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-          throw new ParseError(`vars file ${file} must be a dictionary`, entry.location);
-        }
-        Object.assign(vars, data ?? {});
-        loaded = true;
-        break;
-      }
-      if (!loaded) throw new ParseError(`vars file ${candidates.join(', ')} was not found`, entry.location);
-    }
-    this.varsFiles = vars;
-    (this.vars as unknown as { ctx: { varsFiles: Record<string, unknown> } }).ctx.varsFiles = vars;
-  }
 
   private async runBatch(batch: string[]): Promise<void> {
     const scheduler = new Scheduler<Step, StepResult>(
@@ -321,7 +295,17 @@ export class PlayRunner {
     }
   }
 
+  /**
+   * Resolves templated vars_files for `hosts` before a task's banner, as
+   * Ansible does: an entry that names an undefined variable once a host has
+   * facts stops the run here, not half-way through the task.
+   */
+  private resolveVarsFiles(hosts: string[]): void {
+    if (this.varsFiles.templated) for (const host of hosts) this.vars.build(host);
+  }
+
   private async dispatchFacts(hosts: string[]): Promise<Map<string, StepResult>> {
+    this.resolveVarsFiles(hosts);
     this.run.reporter.emit({ kind: 'task_start', name: 'Gathering Facts', handler: false, hosts: hosts.length });
     const out = new Map<string, StepResult>();
     await Promise.all(
@@ -359,6 +343,7 @@ export class PlayRunner {
   private async dispatchTask(task: Task, chain: Scope[], hosts: string[], rescuable: boolean): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
     if (task.action === 'meta') return this.dispatchMeta(task, chain, hosts);
+    this.resolveVarsFiles(hosts);
     this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, hosts[0]!, chain), handler: task.isHandler, hosts: hosts.length });
     const eff = effectiveSettings([this.playScope, ...chain], task);
     const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';

@@ -5,11 +5,12 @@
 import type { Play, RoleInstance } from '../playbook/types.js';
 import { hostState, type RunContext } from './context.js';
 import type { Effective } from './scope.js';
+import type { PlayVarsFiles } from './vars-files.js';
 
 export interface PlayVarsContext {
   play: Play;
-  /** vars_files, loaded once per play. */
-  varsFiles: Record<string, unknown>;
+  /** The play's vars_files, resolved per host. */
+  varsFiles: PlayVarsFiles;
   /** Hosts of the play, and of the current batch, still running. */
   playHosts: () => string[];
   batchHosts: () => string[];
@@ -56,7 +57,9 @@ export class VarsBuilder {
     Object.assign(vars, this.inventoryVars(host));
     Object.assign(vars, state.facts);
     if (Object.keys(state.facts).length > 0) vars.ansible_facts = factsWithoutPrefix(state.facts);
-    Object.assign(vars, play.vars, this.ctx.varsFiles);
+    Object.assign(vars, play.vars);
+    const gathered = Object.keys(state.facts).length > 0;
+    Object.assign(vars, this.ctx.varsFiles.forHost(() => ({ ...vars, ...this.run.options.extraVars, ...this.magic(host, eff) }), gathered));
     for (const r of roles) Object.assign(vars, r.vars);
     for (const r of current) Object.assign(vars, r.vars);
     if (eff) Object.assign(vars, eff.vars);
@@ -68,35 +71,44 @@ export class VarsBuilder {
     return vars;
   }
 
+  /**
+   * A host's variables as `hostvars[host]` shows them (as Ansible 2.14 does):
+   * inventory, facts, include_vars, set_fact/register and extra vars, with the
+   * magic variables that do not depend on the play; not play, role or task vars.
+   */
+  hostVarsOf(host: string): Record<string, unknown> {
+    const run = this.run;
+    const state = hostState(run, host);
+    const vars: Record<string, unknown> = { ...this.inventoryVars(host), ...state.facts };
+    vars.ansible_facts = factsWithoutPrefix(state.facts);
+    Object.assign(vars, state.includeVars, state.setFacts, run.options.extraVars);
+    Object.assign(vars, this.runMagic(host));
+    return vars;
+  }
+
   /** `hostvars`: every host's variables, built when a template reads them; the same for every host. */
-  private readonly hostvars = new Proxy({} as Record<string, unknown>, {
+  private readonly hostvars: Record<string, unknown> = new Proxy(Object.create(HostVars.prototype) as Record<string, unknown>, {
     get: (_t, name) => {
       if (typeof name !== 'string' || !this.run.inventory.hasHost(name)) return undefined;
-      return this.run.templar.view(this.build(name));
+      return this.run.templar.view(this.hostVarsOf(name));
     },
     has: (_t, name) => typeof name === 'string' && this.run.inventory.hasHost(name),
     ownKeys: () => this.run.inventory.hostNames(),
-    getOwnPropertyDescriptor: (_t, name) =>
-      typeof name === 'string' && this.run.inventory.hasHost(name) ? { enumerable: true, configurable: true } : undefined,
+    getOwnPropertyDescriptor: (_t, name): PropertyDescriptor | undefined =>
+      typeof name === 'string' && this.run.inventory.hasHost(name)
+        ? { enumerable: true, configurable: true, value: this.hostvars[name] }
+        : undefined,
   });
 
-  private magic(host: string, eff?: Effective): Record<string, unknown> {
+  /** The magic variables that are the same in every play: the host's names and groups, the run's options. */
+  private runMagic(host: string): Record<string, unknown> {
     const run = this.run;
     const inv = run.inventory;
-    const hostvars = this.hostvars;
-    const role = eff?.role;
-    const playHosts = this.ctx.playHosts();
     return {
       inventory_hostname: host,
       inventory_hostname_short: host.split('.')[0],
-      hostvars,
       groups: inv.groupsVar(),
       group_names: inv.groupNames(host),
-      ansible_play_hosts: playHosts,
-      play_hosts: playHosts,
-      ansible_play_batch: this.ctx.batchHosts(),
-      ansible_play_hosts_all: this.ctx.allPlayHosts,
-      ansible_play_name: this.ctx.play.name ?? this.ctx.play.hosts.join(','),
       ansible_check_mode: run.options.check,
       ansible_diff_mode: run.options.diff,
       ansible_forks: run.options.forks,
@@ -106,10 +118,31 @@ export class VarsBuilder {
       ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' },
       playbook_dir: this.ctx.play.playbookDir,
       omit: run.omit,
+    };
+  }
+
+  private magic(host: string, eff?: Effective): Record<string, unknown> {
+    const role = eff?.role;
+    const playHosts = this.ctx.playHosts();
+    return {
+      ...this.runMagic(host),
+      hostvars: this.hostvars,
+      ansible_play_hosts: playHosts,
+      play_hosts: playHosts,
+      ansible_play_batch: this.ctx.batchHosts(),
+      ansible_play_hosts_all: this.ctx.allPlayHosts,
+      ansible_play_name: this.ctx.play.name ?? this.ctx.play.hosts.join(','),
       ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
     };
   }
 }
+
+/**
+ * The prototype of `hostvars`: a mapping the templar reads key by key and never
+ * renders whole (each host's variables hold `groups`, and the current host's
+ * hold `hostvars` again).
+ */
+class HostVars {}
 
 function factsWithoutPrefix(facts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -8,10 +8,17 @@
 //  - True/False/None literals, tuples `(a, b)`, dict keys that are expressions,
 //    slices `x[1:3]`, and `.attr` vs `[item]` lookups as Jinja2 does them;
 //  - every `{{ }}` goes through runtime.emit so the templar can see the native
-//    value of a lone expression (Ansible's type preservation).
+//    value of a lone expression (Ansible's type preservation);
+//  - numbers are read as Jinja reads them (jinja-lexer.ts), so `item.0.name` is
+//    two lookups and `1e3`, `1_000` are numbers;
+//  - `for x in xs if cond` filters the items (loop.* counts the filtered ones),
+//    and loop.cycle/previtem/nextitem/depth exist;
+//  - `{% set %}` inside a loop body stays in that loop (Jinja's scoping), and
+//    `{% set ns.attr = v %}` assigns to a namespace().
 import { compiler, lexer, nodes, parser, type AnyClass, type AnyNode } from './nunjucks-internals.js';
 import { simpleRoot, simpleTemplateParts } from './simple-template.js';
 import { templateCodeStore } from './code-store.js';
+import { jinjaTokens } from './jinja-lexer.js';
 
 const Parser: AnyClass = parser.Parser;
 const Compiler: AnyClass = compiler.Compiler;
@@ -78,6 +85,35 @@ class JinjaParser extends Parser {
     return node;
   }
 
+  // Jinja's for: the iterable is not an inline if, so `for x in xs if cond`
+  // filters; `recursive` loops are refused clearly.
+  parseFor(): AnyNode {
+    const forTok = this.peekToken();
+    if (!forTok || forTok.type !== lexer.TOKEN_SYMBOL || forTok.value !== 'for') return super.parseFor();
+    this.nextToken();
+    const node = new nodes.For(forTok.lineno, forTok.colno);
+    node.name = this.parsePrimary();
+    if (!(node.name instanceof nodes.Symbol)) this.fail('parseFor: variable name expected for loop', forTok.lineno, forTok.colno);
+    if (this.peekToken().type === lexer.TOKEN_COMMA) {
+      const first = node.name;
+      node.name = new nodes.Array(first.lineno, first.colno);
+      node.name.addChild(first);
+      while (this.skip(lexer.TOKEN_COMMA)) node.name.addChild(this.parsePrimary());
+    }
+    if (!this.skipSymbol('in')) this.fail('parseFor: expected "in" keyword for loop', forTok.lineno, forTok.colno);
+    node.arr = this.parseOr();
+    if (this.skipSymbol('if')) node.loopFilter = this.parseExpression();
+    if (this.skipSymbol('recursive')) this.fail('recursive for loops are not supported', forTok.lineno, forTok.colno);
+    this.advanceAfterBlockEnd(forTok.value);
+    node.body = this.parseUntilBlocks('endfor', 'else');
+    if (this.skipSymbol('else')) {
+      this.advanceAfterBlockEnd('else');
+      node.else_ = this.parseUntilBlocks('endfor');
+    }
+    this.advanceAfterBlockEnd();
+    return node;
+  }
+
   parsePostfix(node: AnyNode): AnyNode {
     let tok = this.peekToken();
     while (tok) {
@@ -139,6 +175,10 @@ class JinjaCompiler extends Compiler {
 
   compileFunCall(node: AnyNode, frame: AnyNode): void {
     const name = node.name instanceof nodes.Symbol ? (node.name.value as string) : '';
+    if (name === '__tsplay_loop_filter__') {
+      this.compileLoopFilter(node, frame);
+      return;
+    }
     if (name === '__tsplay_truthy__' || name === '__tsplay_slice__') {
       this._emit(name === '__tsplay_truthy__' ? 'runtime.truthy(' : 'runtime.pySlice(');
       node.args.children.forEach((c: AnyNode, i: number) => {
@@ -149,6 +189,85 @@ class JinjaCompiler extends Compiler {
       return;
     }
     super.compileFunCall(node, frame);
+  }
+
+  // The items of `for NAME in ARR if COND`: ARR filtered by a function that
+  // binds NAME (or each name of a tuple) to an item and tests COND.
+  compileLoopFilter(node: AnyNode, frame: AnyNode): void {
+    const { cond, name } = node.__loopFilter as { cond: AnyNode; name: AnyNode };
+    const item = this._tmpid() as string;
+    const inner = frame.push();
+    this._emit('runtime.loopFilter(');
+    this.compile(node.args.children[0], frame);
+    this._emit(`, function(${item}) { `);
+    if (name instanceof nodes.Array) {
+      name.children.forEach((child: AnyNode, i: number) => {
+        const id = this._tmpid() as string;
+        this._emit(`var ${id} = ${item}[${i}]; `);
+        inner.set(child.value, id);
+      });
+    } else {
+      inner.set(name.value, item);
+    }
+    this._emit('return runtime.truthy(');
+    this.compile(cond, inner);
+    this._emit('); })');
+  }
+
+  compileFor(node: AnyNode, frame: AnyNode): void {
+    if (node.loopFilter) {
+      const filtered = special('__tsplay_loop_filter__', node.arr, [node.arr]);
+      filtered.__loopFilter = { cond: node.loopFilter, name: node.name };
+      node.arr = filtered;
+      node.loopFilter = undefined;
+    }
+    super.compileFor(node, frame);
+  }
+
+  _emitLoopBindings(node: AnyNode, arr: string, i: string, len: string): void {
+    super._emitLoopBindings(node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", runtime.loopCycle(${i}));`);
+    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : runtime.noLoopItem("previtem"));`);
+    this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : runtime.noLoopItem("nextitem"));`);
+    this._emitLine('frame.set("loop.depth", 1); frame.set("loop.depth0", 0);');
+  }
+
+  // `{% set ns.attr = v %}` sets a namespace's attribute; a plain set binds in
+  // the current scope only (a loop body's set does not leak out, as in Jinja).
+  compileSet(node: AnyNode, frame: AnyNode): void {
+    const attr = node.targets.find((t: AnyNode) => t instanceof nodes.LookupVal);
+    const assign = (): void => {
+      if (node.value) this._compileExpression(node.value, frame);
+      else this.compile(node.body, frame);
+    };
+    if (attr) {
+      if (node.targets.length !== 1) this.fail('cannot assign to several targets with an attribute', node.lineno, node.colno);
+      this._emit('runtime.setNamespaceAttr(');
+      this._compileExpression(attr.target, frame);
+      this._emit(', ');
+      this._compileExpression(attr.val, frame);
+      this._emit(', ');
+      assign();
+      this._emitLine(');');
+      return;
+    }
+    const ids = node.targets.map((target: AnyNode) => {
+      let id = frame.lookup(target.value) as string | undefined;
+      if (!id) {
+        id = this._tmpid() as string;
+        this._emitLine(`var ${id};`);
+      }
+      return id;
+    });
+    this._emit(`${ids.join(' = ')} = `);
+    assign();
+    this._emitLine(';');
+    node.targets.forEach((target: AnyNode, i: number) => {
+      const name = String(target.value);
+      this._emitLine(`frame.set(${JSON.stringify(name)}, ${ids[i]});`);
+      this._emitLine(`if(frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${ids[i]}); }`);
+      if (!name.startsWith('_')) this._emitLine(`if(frame.topLevel) { context.addExport(${JSON.stringify(name)}, ${ids[i]}); }`);
+    });
   }
 
   compileLookupVal(node: AnyNode, frame: AnyNode): void {
@@ -287,7 +406,7 @@ const LEX_OPTS = { trimBlocks: true, lstripBlocks: false, autoescape: false };
 
 /** The JS code nunjucks' parser and code generator (as changed here) make of Jinja text. */
 export function templateCode(src: string, name: string): string {
-  const p = new (JinjaParser as AnyClass)(lexer.lex(src, LEX_OPTS));
+  const p = new (JinjaParser as AnyClass)(jinjaTokens(src, LEX_OPTS));
   const ast = p.parseAsRoot();
   const c = new (JinjaCompiler as AnyClass)(name, false);
   c.compile(ast);

@@ -15,7 +15,13 @@ export interface FilterTable {
 /** Filters that look at Undefined themselves instead of failing on it. */
 export const UNDEFINED_AWARE_FILTERS = new Set(['default', 'd', 'mandatory', 'type_debug']);
 /** Tests that can be applied to Undefined. */
-export const UNDEFINED_AWARE_TESTS = new Set(['defined', 'undefined', 'none']);
+// As in Ansible 2.14: type tests are false for Undefined (`callable` true: Jinja's
+// Undefined can be called), result tests say they expect a dictionary; the others raise.
+export const UNDEFINED_AWARE_TESTS = new Set([
+  'defined', 'undefined', 'none', 'number', 'string', 'mapping', 'sequence', 'boolean', 'integer', 'float',
+  'callable', 'sameas', 'failed', 'failure', 'succeeded', 'success', 'changed', 'change', 'skipped', 'skip',
+  'finished', 'started', 'unreachable', 'reachable',
+]);
 
 function failOnUndefined(args: unknown[]): void {
   for (const a of args) {

@@ -9,6 +9,7 @@ import {
 import { pyStr, tuple } from './python-repr.js';
 import { defined, isUndefined, undefinedVariable } from './undefined.js';
 import { baseRuntime } from './nunjucks-internals.js';
+import { loopCycle, loopFilter, noLoopItem, setNamespaceAttr } from './loop-support.js';
 
 const SafeString = baseRuntime.SafeString as new (s: string) => object;
 
@@ -144,6 +145,10 @@ export const runtime: Record<string, unknown> = {
   makeDict,
   tuple,
   fromIterator,
+  loopFilter,
+  loopCycle,
+  noLoopItem,
+  setNamespaceAttr,
   pyAdd, pySub, pyMul, pyDiv, pyFloorDiv, pyMod, pyPow, pyConcat,
   pyNeg: (v: unknown) => -(defined(v) as number),
   pyAnd: (a: unknown, b: () => unknown) => (truthy(a) ? b() : a),

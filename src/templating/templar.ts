@@ -23,6 +23,7 @@ import { stringFilters } from './filters-string.js';
 import { compileTemplate, type CompiledTemplate } from './jinja-compiler.js';
 import type { LookupLoop } from './lookup-support.js';
 import { lookupGlobals, queryLookup } from './lookups.js';
+import { namespace } from './loop-support.js';
 import { baseRuntime } from './nunjucks-internals.js';
 import { isMapping, truthy } from './python-ops.js';
 import { literalEval } from './python-repr.js';
@@ -72,6 +73,7 @@ const GLOBALS: Record<string, unknown> = {
     return kw;
   },
   omit: OMIT_TOKEN,
+  namespace,
 };
 
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stackTraceIn } from '../differential/harness.js';
 import { tsplay } from '../cli-helpers.js';
 
 interface BadCase {
@@ -74,7 +75,7 @@ describe('bad input stops before any host is touched', () => {
     expect(res.stderr).toMatch(c.message);
     expect(res.code).toBe(c.code);
     if (c.at) expect(res.stderr).toContain(join(dir, c.at));
-    expect(res.stderr).not.toMatch(/^\s+at .*\.js:\d+:\d+\)?$/m); // no stack trace
+    expect(stackTraceIn(res.stdout + res.stderr)).toBeUndefined();
     expect(existsSync(canary)).toBe(false);
   });
 

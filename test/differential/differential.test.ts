@@ -28,6 +28,7 @@ import {
   parseRecap,
   recordingFile,
   runCaseFully,
+  stackTraceIn,
   type Case,
   type CaseRecording,
   type CaseRuns,
@@ -48,6 +49,8 @@ interface Observed {
   output: string[];
   /** The +/- lines of its diffs (diffLines). */
   lines: string[];
+  /** The first line of a stack trace in its output, if any. */
+  trace?: string;
 }
 
 type Observations = CaseRuns<Observed>;
@@ -76,6 +79,7 @@ function observe(r: RecordedRun & { ms?: number }): Observed {
     ms: r.ms ?? 0,
     output: normalizeOutput(r.stdout, 'OUT', 'CASE'),
     lines: diffLines(r.stdout, 'OUT'),
+    trace: stackTraceIn(r.stdout + r.stderr),
   };
 }
 
@@ -273,6 +277,12 @@ if (LIVE && !installedAnsibleCore()) {
           }, WAIT);
         }
       }
+
+      it('no JavaScript stack trace in any of its outputs', async () => {
+        const { tsplay } = await get();
+        const runs = [tsplay.run1, tsplay.run2, tsplay.check, ...(tsplay.diff ? [tsplay.diff] : [])];
+        recorded(kase, 'stack trace', () => expect(runs.map((r) => r.trace ?? null)).toEqual(runs.map(() => null)));
+      }, WAIT);
 
       it('--check: exit code and recap', async () => {
         const { ansible, tsplay } = await get();

@@ -363,3 +363,12 @@ export const recordingFile = (kase: Case): string => join(RECORDED_DIR, `${kase.
 
 /** The hash a case's recording must carry: its settings and every file of its directory. */
 export const caseHash = (kase: Case): string => recordingHash([JSON.stringify(kase.config)], [kase.dir]);
+
+/**
+ * The first line of a JavaScript stack trace (V8 indents its frames by four
+ * spaces; tsplay's own "  at file:line:col" by two) or of an
+ * unexpected-exception report in `text`, if any.
+ */
+export function stackTraceIn(text: string): string | undefined {
+  return /^ {4}at .*:\d+:\d+\)?$/m.exec(text)?.[0] ?? /^.*Unexpected Exception.*$/m.exec(text)?.[0];
+}
