@@ -13,14 +13,22 @@ import meta from './meta.js';
 import raw from './raw.js';
 import replace from './replace.js';
 import setFact from './set_fact.js';
+import setup from './setup.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
 import stat from './stat.js';
 import template from './template.js';
+import apt from './apt.js';
+import dnf from './dnf.js';
+import pkg from './package.js';
+import service from './service.js';
+import systemd from './systemd.js';
+import waitFor from './wait_for.js';
+import yum from './yum.js';
 
 const ALL: Module<any, any>[] = [
-  assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, shell,
-  slurp, stat, template,
+  assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
+  slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));

@@ -1,70 +1,68 @@
-// Fact gathering: one round trip per host reading what plays most often need.
-// (The full fact set arrives with the system-modules work.)
+// Fact gathering: one shell round trip per host, no Python on it, with the
+// facts and values Ansible 2.14 reports (src/facts/ holds the script and a
+// parser per kind). gather_subset chooses the collectors; the result is keyed
+// as Ansible's setup returns it (ansible_* names, plus gather_subset and
+// module_setup).
 import type { Connection } from './connection/connection.js';
+import { distributionFacts } from './facts/distribution.js';
+import { cpuFacts, memoryFacts } from './facts/hardware.js';
+import { pkgMgrFact, serviceMgrFact } from './facts/managers.js';
+import { networkFacts } from './facts/network.js';
+import { platformFacts } from './facts/platform.js';
+import { factScript } from './facts/script.js';
+import { splitSections } from './facts/sections.js';
+import { resolveSubsets, subsetList, type Collector } from './facts/subsets.js';
+import { envFact, userFacts } from './facts/user.js';
 
-const SCRIPT = [
-  'echo "hostname=$(hostname -s 2>/dev/null || uname -n)"',
-  'echo "fqdn=$(hostname -f 2>/dev/null || uname -n)"',
-  'echo "kernel=$(uname -r)"',
-  'echo "machine=$(uname -m)"',
-  'echo "system=$(uname -s)"',
-  'echo "user_id=$(id -un)"',
-  'echo "user_uid=$(id -u)"',
-  'echo "user_gid=$(id -g)"',
-  'echo "user_dir=$HOME"',
-  'echo "cpus=$(nproc 2>/dev/null)"',
-  "[ -r /etc/os-release ] && sed -n 's/^\\(ID\\|VERSION_ID\\|ID_LIKE\\|VERSION_CODENAME\\)=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}$/os_\\1=\\2/p' /etc/os-release",
-  '[ -r /proc/meminfo ] && awk \'/^MemTotal:/ {print "memtotal_kb=" $2}\' /proc/meminfo',
-  '[ -r /etc/debian_version ] && echo "debian_version=$(cat /etc/debian_version)"',
-  'echo "@@env@@"; env',
-].join('; ');
+export interface GatherOptions {
+  /** gather_subset as written: a list or comma-separated text; default all. */
+  subset?: unknown;
+}
 
-const FAMILY: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Debian', centos: 'RedHat', rhel: 'RedHat', fedora: 'RedHat', rocky: 'RedHat',
-  almalinux: 'RedHat', alpine: 'Alpine', arch: 'Archlinux', opensuse: 'Suse', sles: 'Suse',
-};
+export async function gatherFacts(conn: Connection, options: GatherOptions = {}): Promise<Record<string, unknown>> {
+  const subsets = subsetList(options.subset);
+  const collectors = resolveSubsets(subsets);
+  const res = await conn.exec(factScript(collectors));
+  const facts = assembleFacts(splitSections(res.stdout), collectors);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(facts)) out[`ansible_${k}`] = v;
+  return { ...out, gather_subset: subsets, module_setup: true };
+}
 
-const DISTRIBUTION: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Ubuntu', centos: 'CentOS', rhel: 'RedHat', fedora: 'Fedora', rocky: 'Rocky',
-  almalinux: 'AlmaLinux', alpine: 'Alpine', arch: 'Archlinux',
-};
-
-export async function gatherFacts(conn: Connection): Promise<Record<string, unknown>> {
-  const res = await conn.exec(SCRIPT);
-  const [head, envText = ''] = res.stdout.split('@@env@@\n');
-  const f = new Map<string, string>();
-  for (const line of (head ?? '').split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) f.set(line.slice(0, eq), line.slice(eq + 1));
+/** The facts (without the ansible_ prefix) of the chosen collectors, from the script's sections. */
+export function assembleFacts(sections: Map<string, string>, collectors: ReadonlySet<Collector>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  const want = (c: Collector) => collectors.has(c);
+  const platform = want('platform') ? platformFacts(sections.get('platform')) : {};
+  Object.assign(facts, platform);
+  let distribution: Record<string, unknown> = {};
+  if (want('distribution')) {
+    const osRelease = sections.get('os-release') ?? '';
+    const fromUsr = osRelease.startsWith('#usr\n');
+    const files = new Map<string, string>();
+    for (const [name, text] of sections) if (name.startsWith('dist:')) files.set(name.slice(5), text);
+    distribution = distributionFacts({
+      osRelease: fromUsr ? osRelease.slice(5) : osRelease,
+      osReleaseFromUsr: fromUsr,
+      debianVersion: sections.get('debian_version') ?? '',
+      files,
+    });
+    Object.assign(facts, distribution);
   }
-  const env: Record<string, string> = {};
-  for (const line of envText.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  if (want('pkg_mgr')) facts.pkg_mgr = pkgMgrFact(sections.get('pkg_mgr'), distribution);
+  if (want('service_mgr')) facts.service_mgr = serviceMgrFact(sections.get('service_mgr'));
+  if (want('user')) Object.assign(facts, userFacts(sections.get('user')));
+  if (want('env')) facts.env = envFact(sections.get('env'));
+  if (want('hardware')) {
+    Object.assign(facts, memoryFacts(sections.get('meminfo')));
+    Object.assign(facts, cpuFacts(sections.get('cpuinfo'), sections.get('cpu'), String(platform.architecture ?? '')));
   }
-  const id = f.get('os_ID') ?? '';
-  // Like Ansible: Debian's point release comes from /etc/debian_version (12.11, not 12).
-  const debianVersion = f.get('debian_version') ?? '';
-  const version = id === 'debian' && /^\d+(\.\d+)*$/.test(debianVersion) ? debianVersion : (f.get('os_VERSION_ID') ?? '');
-  return {
-    ansible_hostname: f.get('hostname'),
-    ansible_nodename: f.get('hostname'),
-    ansible_fqdn: f.get('fqdn'),
-    ansible_kernel: f.get('kernel'),
-    ansible_architecture: f.get('machine'),
-    ansible_machine: f.get('machine'),
-    ansible_system: f.get('system'),
-    ansible_user_id: f.get('user_id'),
-    ansible_user_uid: Number(f.get('user_uid')),
-    ansible_user_gid: Number(f.get('user_gid')),
-    ansible_user_dir: f.get('user_dir'),
-    ansible_processor_vcpus: Number(f.get('cpus') ?? 1),
-    ansible_memtotal_mb: Math.floor(Number(f.get('memtotal_kb') ?? 0) / 1024),
-    ansible_distribution: DISTRIBUTION[id] ?? (id ? id[0]!.toUpperCase() + id.slice(1) : 'Unknown'),
-    ansible_distribution_version: version,
-    ansible_distribution_major_version: version.split('.')[0] ?? '',
-    ansible_distribution_release: f.get('os_VERSION_CODENAME') ?? '',
-    ansible_os_family: FAMILY[id] ?? FAMILY[(f.get('os_ID_LIKE') ?? '').split(' ')[0] ?? ''] ?? 'Unknown',
-    ansible_env: env,
-  };
+  if (want('network')) {
+    Object.assign(facts, networkFacts({
+      net: sections.get('net') ?? '',
+      addrPrimary: sections.get('addr-primary') ?? '',
+      addrSecondary: sections.get('addr-secondary') ?? '',
+    }));
+  }
+  return facts;
 }

@@ -82,7 +82,69 @@ export function checkArgs(module: Module<any, any>, input: Record<string, unknow
       else args[name] = b;
     }
   }
+  splitListOptions(module, args);
   const validate = validatorFor(module);
   if (!validate(args)) errors.push(...(validate.errors ?? []).map(describe));
+  // After the defaults, as Ansible checks them (an option with a default counts as given).
+  errors.push(...ruleErrors(module, args));
   return errors.length > 0 ? { ok: false, errors: [...new Set(errors)] } : { ok: true, args };
+}
+
+/**
+ * A list option given as "a,b" (as Ansible's list type takes it) becomes
+ * ['a', 'b']. Not for the controller's own actions (assert's `that: "x in 'a,b'"`
+ * is one condition): Ansible does not check their options that way either.
+ */
+function splitListOptions(module: Module<any, any>, args: Record<string, unknown>): void {
+  if (module.controllerOnly) return;
+  for (const [name, prop] of Object.entries(module.schema.properties)) {
+    const value = args[name];
+    if (prop.type === 'array' && typeof value === 'string') args[name] = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    else if (prop.type === 'array' && typeof value === 'number') args[name] = [String(value)];
+  }
+}
+
+const isSet = (args: Record<string, unknown>, name: string): boolean => args[name] !== undefined && args[name] !== null;
+
+/** The module's argument rules that `args` break, in Ansible's words. */
+export function ruleErrors(module: Module<any, any>, args: Record<string, unknown>): string[] {
+  const rules = module.rules;
+  if (!rules) return [];
+  const errors: string[] = [];
+  for (const group of rules.mutuallyExclusive ?? []) {
+    if (group.filter((o) => isSet(args, o)).length > 1) errors.push(`parameters are mutually exclusive: ${group.join('|')}`);
+  }
+  for (const group of rules.requiredOneOf ?? []) {
+    if (!group.some((o) => isSet(args, o))) errors.push(`one of the following is required: ${group.join(', ')}`);
+  }
+  for (const [option, value, needed, anyOf] of rules.requiredIf ?? []) {
+    if (args[option] !== value) continue;
+    const missing = needed.filter((o) => !isSet(args, o));
+    if (anyOf ? missing.length === needed.length : missing.length > 0) {
+      errors.push(`${option} is ${String(value)} but ${anyOf ? 'any' : 'all'} of the following are missing: ${missing.join(', ')}`);
+    }
+  }
+  for (const [option, needed] of Object.entries(rules.requiredBy ?? {})) {
+    if (!isSet(args, option)) continue;
+    const missing = needed.filter((o) => !isSet(args, o));
+    if (missing.length > 0) errors.push(`missing parameter(s) required by '${option}': ${missing.join(', ')}`);
+  }
+  return errors;
+}
+
+/** Whether a value holds no template anywhere (so it can be checked when the playbook loads). */
+export function isLiteral(value: unknown): boolean {
+  if (typeof value === 'string') return !value.includes('{{') && !value.includes('{%');
+  if (Array.isArray(value)) return value.every(isLiteral);
+  if (value && typeof value === 'object') return Object.values(value).every(isLiteral);
+  return true;
+}
+
+/** Rule errors of a task whose options are all literal, aliases resolved: checked at load. */
+export function literalRuleErrors(module: Module<any, any>, input: Record<string, unknown>): string[] {
+  if (!module.rules || !isLiteral(input)) return [];
+  const args: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(module.schema.properties)) if (prop.default !== undefined) args[name] = prop.default;
+  for (const [key, value] of Object.entries(input)) args[module.optionAliases?.[key] ?? key] = value;
+  return ruleErrors(module, args);
 }

@@ -5,6 +5,7 @@
 // when the host can decide by the plan's own rule.
 import type { Connection } from './connection/connection.js';
 import type { SourceLocation } from './errors.js';
+import type { Step } from './host/run.js';
 
 /** A JSON schema for a module's options (validated and defaulted by ajv). */
 export type OptionSchema = {
@@ -37,6 +38,8 @@ export interface FileDiff {
 export interface Effects {
   /** Host facts to set (set_fact, include_vars). */
   facts?: Record<string, unknown>;
+  /** Facts gathered from the host (setup): they replace what the play's gathering found, ansible_facts included. */
+  gatheredFacts?: Record<string, unknown>;
   /** Variables at include_vars precedence. */
   includeVars?: Record<string, unknown>;
   /** Mark set_fact facts as cacheable (no effect beyond the run). */
@@ -52,6 +55,12 @@ export interface Plan<S = unknown> {
   effects?: Effects;
   /** Data that apply() needs (rendered content, probed state). */
   state?: S;
+  /**
+   * The commands that make the change, in order (src/host/run.ts): a module
+   * without apply() has them run in one round trip, and its result is the
+   * plan's. Their summaries name what check mode would do.
+   */
+  steps?: Step[];
   /**
    * Set when the change cannot be predicted without doing it (command, shell):
    * in check mode the task is reported skipped with this message.
@@ -140,6 +149,13 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
   shown?: 'debug' | 'always';
   /** Inspects or writes files on the host (copy, stat...): the host agent is started with the connection. */
   hostFiles?: boolean;
+  /**
+   * Steps of a real run that come before the plan and are not changes
+   * (systemd's daemon_reload, apt's update_cache): check mode skips them.
+   */
+  prepare?(ctx: ModuleContext<A>): Step[];
+  /** Argument rules beyond the schema (module-args.ts checks them). */
+  rules?: ArgumentRules;
   plan(ctx: ModuleContext<A>): Promise<Plan<S>>;
   /** Make the planned change. Absent for modules whose plan is their whole work. */
   apply?(ctx: ModuleContext<A>, plan: Plan<S>): Promise<Applied>;
@@ -151,4 +167,22 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
    * apply() if the plan has changes. Undefined: plan, then apply, as usual.
    */
   planAndApply?(ctx: ModuleContext<A>): Promise<{ plan: Plan<S>; applied?: Applied } | undefined>;
+}
+
+/**
+ * Ansible's argument rules, checked with the schema: options that may not be
+ * set together, sets of which one is needed, options needed when another has a
+ * value (`[option, value, needed, anyOf?]`), and options needed by another.
+ */
+export interface ArgumentRules {
+  mutuallyExclusive?: string[][];
+  requiredOneOf?: string[][];
+  requiredIf?: [string, unknown, string[], boolean?][];
+  requiredBy?: Record<string, string[]>;
+}
+
+/** A plan made of steps: it changes the host exactly when there are steps. */
+export function planOfSteps<S>(steps: Step[], result: ModuleResult = {}, extra: Partial<Plan<S>> = {}): Plan<S> {
+  const changed = steps.length > 0;
+  return { ...extra, changed, steps, result: { ...result, changed } };
 }

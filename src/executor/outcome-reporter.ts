@@ -37,7 +37,7 @@ export class OutcomeReporter {
     const verbose = this.run.options.verbosity > 0;
     const emit = this.run.reporter.emit.bind(this.run.reporter);
     if (!o.items) {
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: o.diff, verbose, noLog: o.noLog, shown: o.shown });
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: this.warned(o.result), diff: o.diff, verbose, noLog: o.noLog, shown: o.shown });
       return counted;
     }
     const lastFailed = o.items.map((it) => it.status).lastIndexOf('failed');
@@ -45,7 +45,7 @@ export class OutcomeReporter {
       const status = it.status === 'ok' && it.result.changed ? 'changed' : it.status;
       // "...ignoring" follows the last failed item, once (with no_log, the task's own line).
       const ignored = o.ignored && i === lastFailed && !o.noLog;
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: it.result, item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown });
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: this.warned(it.result), item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown });
     });
     // ansible-playbook prints the task's own line after the items when no_log
     // hides the loop's results, and when the loop skipped every item (or had none).
@@ -54,5 +54,18 @@ export class OutcomeReporter {
       emit({ kind: 'host_result', host, delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
     }
     return counted;
+  }
+
+  /**
+   * A module's warnings (result.warnings) printed as [WARNING] lines, as
+   * Ansible's callback does, and left out of the result it shows (the
+   * registered result keeps them).
+   */
+  private warned(result: TaskOutcome['result']): TaskOutcome['result'] {
+    const warnings = result.warnings;
+    if (!Array.isArray(warnings) || warnings.length === 0) return result;
+    for (const w of warnings) this.run.reporter.emit({ kind: 'warning', message: String(w) });
+    const { warnings: _shown, ...rest } = result;
+    return rest;
   }
 }

@@ -313,7 +313,7 @@ export class PlayRunner {
         this.queue.add(async () => {
           try {
             const conn = await this.run.connect(host);
-            Object.assign(hostState(this.run, host).facts, await gatherFacts(conn));
+            Object.assign(hostState(this.run, host).facts, await gatherFacts(conn, { subset: this.play.gatherSubset }));
             this.report(host, { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false }, false);
           } catch (e) {
             const unreachable = e instanceof UnreachableError;

@@ -309,6 +309,7 @@ export class TaskRunner {
     if (!effects || outcome.status === 'failed') return;
     const state = hostState(this.env.run, host);
     if (effects.facts) Object.assign(state.setFacts, effects.facts);
+    if (effects.gatheredFacts) Object.assign(state.facts, effects.gatheredFacts);
     if (effects.includeVars) Object.assign(state.includeVars, effects.includeVars);
   }
 

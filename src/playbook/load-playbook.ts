@@ -84,6 +84,7 @@ function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
     vars: varsMap(raw, 'vars', loc),
     varsFiles: varsFiles.map((p, i) => ({ path: p, location: locationOfItem(raw.vars_files, i) ?? keyLocation(raw, 'vars_files', loc) })),
     gatherFacts: optBoolish(raw, 'gather_facts', loc) ?? true,
+    gatherSubset: raw.gather_subset ?? undefined,
     sections: [pre, [...roleItems, ...tasks], post],
     handlers: [...roles.handlers, ...(playHandlers as Play['handlers'])],
     roles: roles.all(),

@@ -7,7 +7,7 @@ import type { SourceLocation } from '../errors.js';
 import { locationOf, locationOfItem, loadYamlFile } from '../yaml-source.js';
 import { findModule, shortName } from '../../modules/index.js';
 import { COMMAND_FREE_FORM_KEYS } from '../../modules/command-family.js';
-import { unknownOptions, knownOptions } from '../module-args.js';
+import { literalRuleErrors, unknownOptions, knownOptions } from '../module-args.js';
 import { parseKeyValue } from './kv.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
 import {
@@ -199,6 +199,8 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
     const supported = [...knownOptions(module)].filter((k) => !k.startsWith('_')).sort().join(', ');
     fail(`Unsupported parameters for (${module.name}) module: ${unknown.join(', ')}. Supported parameters include: ${supported}.`, found.at);
   }
+  const broken = literalRuleErrors(module, found.args);
+  if (broken.length > 0) fail(`${broken.join('; ')} (module ${module.name})`, found.at);
   const task: Task = {
     kind: 'task',
     id: newId(),

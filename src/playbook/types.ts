@@ -122,6 +122,8 @@ export interface Play extends BecomeSettings {
   vars: Record<string, unknown>;
   varsFiles: { path: unknown; location: SourceLocation }[];
   gatherFacts: boolean | string;
+  /** gather_subset as written (list or comma-separated text); undefined: all. */
+  gatherSubset?: unknown;
   /** pre_tasks, roles+tasks, post_tasks: handlers flush at the end of each. */
   sections: Item[][];
   handlers: Task[];

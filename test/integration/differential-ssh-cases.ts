@@ -95,6 +95,55 @@ export const CASES: Record<string, string> = {
           owner={{ inventory_hostname }}
     - replace: path={{ out }}/app.ini regexp='color=(\\w+)' replace='colour=\\1'
 `,
+  // Services: a unit written, enabled and started, restarted by a handler when
+  // its file changes, then seen through service; wait_for on a file and a port.
+  // The unit's name comes from the output dir, so each tool has its own.
+  services: `- hosts: lab
+  gather_facts: false
+  vars:
+    unit: "demo{{ out | replace('/', '-') }}"
+  handlers:
+    - name: restart demo
+      systemd:
+        name: "{{ unit }}"
+        state: restarted
+  tasks:
+    - file: path={{ out }} state=directory
+    - copy:
+        dest: "/etc/systemd/system/{{ unit }}.service"
+        content: "[Unit]\\nDescription=demo for {{ inventory_hostname }}\\n[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n"
+      notify: restart demo
+    - systemd:
+        name: "{{ unit }}"
+        state: started
+        enabled: true
+        daemon_reload: true
+      register: started
+    - service:
+        name: "{{ unit }}"
+        state: started
+        enabled: yes
+    - systemd:
+        name: "{{ unit }}"
+        masked: false
+    - wait_for:
+        path: "/etc/systemd/system/{{ unit }}.service"
+        search_regex: "sleep inf"
+        timeout: 30
+    - wait_for:
+        port: 22
+        host: "{{ ansible_host }}"
+        timeout: 30
+    - command: systemctl is-active {{ unit }}
+      register: active
+      changed_when: false
+    - command: systemctl is-enabled {{ unit }}
+      register: enabled
+      changed_when: false
+    - copy:
+        dest: "{{ out }}/state.txt"
+        content: "{{ active.stdout }} {{ enabled.stdout }} {{ started.status.LoadState }} {{ started.name == unit }}\\n"
+`,
   // Escapes in k=v arguments: Ansible decodes \\n in a quoted value.
   'kv-escapes': `- hosts: lab
   gather_facts: false

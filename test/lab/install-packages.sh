@@ -2,13 +2,17 @@
 # Installs what the test lab (test/lab/lab.ts) needs to boot real hosts on this
 # machine: systemd-nspawn, systemd and D-Bus inside the hosts, the OpenSSH
 # server and client, iproute2, sudo (for become tests), util-linux (nsenter,
-# mount) and procps (pgrep, for the lab's own checks).
+# mount) and procps (pgrep, for the lab's own checks). For local package
+# repositories of stand-in packages (test/lab/package-repos.ts): dpkg-dev
+# (dpkg-scanpackages), rpm (rpmbuild), createrepo-c, and dnf to install from
+# them on the hosts.
 # Idempotent and quiet: installs only what is missing, prints apt's output only
 # when it fails. Waits for the dpkg lock if another apt is running.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(systemd systemd-container dbus openssh-server openssh-client iproute2 sudo util-linux procps)
+packages=(systemd systemd-container dbus openssh-server openssh-client iproute2 sudo util-linux procps
+  dpkg-dev rpm createrepo-c dnf)
 
 missing=()
 for p in "${packages[@]}"; do

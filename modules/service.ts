@@ -1,0 +1,56 @@
+// service: a service's state and enablement through the host's service
+// manager (ansible_service_mgr, else probed): systemd units as the systemd
+// module does them, SysV init scripts through `service`.
+import { planOfSteps, type Module } from '../src/module-types.js';
+import { probe } from '../src/host/run.js';
+import { readUnit, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
+import { readSysv, sysvPlan } from '../src/services/sysv-service.js';
+import { raw } from '../src/shell.js';
+
+interface ServiceArgs {
+  name: string;
+  state?: UnitState;
+  enabled?: boolean;
+  sleep?: number;
+  pattern?: string;
+  runlevel: string;
+  arguments: string;
+  use: string;
+}
+
+async function usesSystemd(ctx: Parameters<Module<ServiceArgs>['plan']>[0]): Promise<boolean> {
+  const use = ctx.args.use === 'auto' ? ctx.vars.ansible_service_mgr : ctx.args.use;
+  if (typeof use === 'string' && use !== '') return use === 'systemd';
+  return (await probe(ctx.conn, raw('[ -d /run/systemd/system ]'), { timeout: 30 })).rc === 0;
+}
+
+const service: Module<ServiceArgs, undefined> = {
+  name: 'service',
+  supportsCheckMode: true,
+  schema: {
+    type: 'object',
+    properties: {
+      ...UNIT_OPTIONS,
+      sleep: { type: 'integer' },
+      pattern: { type: 'string' },
+      runlevel: { type: 'string', default: 'default' },
+      arguments: { type: 'string', default: '' },
+      use: { type: 'string', default: 'auto' },
+    },
+    required: ['name'],
+  },
+  optionAliases: { args: 'arguments' },
+  rules: { requiredOneOf: [['state', 'enabled']] },
+  async plan(ctx) {
+    const a = ctx.args;
+    if (await usesSystemd(ctx)) {
+      const req = { name: a.name, state: a.state, enabled: a.enabled, flags: [] };
+      const { steps, result } = unitPlan(req, await readUnit(ctx.conn, a.name, []));
+      return planOfSteps(steps, result);
+    }
+    const { steps, result } = sysvPlan(a.name, a, await readSysv(ctx.conn, a.name));
+    return planOfSteps(steps, result);
+  },
+};
+
+export default service;
