@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Entry point: runs the bundled CLI (npm ci builds it through `prepare`) from
-// V8's code cache, which it refreshes when the run ends (src/bundle-loader.ts),
+// V8's code cache, which it refreshes when the run ends (src/build/bundle-loader.ts),
 // and keeps the code made of templates for the next run (src/templating/code-store.ts).
 import { existsSync } from 'node:fs';
-import { BUNDLE_FILE, codeCacheDir, loadBundle } from '../dist/src/bundle-loader.js';
+import { BUNDLE_FILE, codeCacheDir, loadBundle } from '../dist/src/build/bundle-loader.js';
 
 if (!existsSync(BUNDLE_FILE)) {
   process.stderr.write(`ERROR! tsplay is not built (${BUNDLE_FILE} is missing): run \`npm run build\`\n`);

@@ -1,7 +1,7 @@
 // apt: Debian packages present, latest or absent, in one apt-get transaction
 // for all names; update_cache (and cache_valid_time) runs first in a real run
 // and is not a change. --check and --diff name the packages.
-import { ModuleFailure, type Module, type ModuleResult, type Plan } from '../src/module-types.js';
+import { ModuleFailure, type Module, type ModuleResult, type Plan } from '../src/module-api/module-types.js';
 import { runSteps, type Step } from '../src/host/run.js';
 import { aptName, installStep, readApt, removeStep, requireAvailable, updateCacheStep, type AptOptions } from '../src/packages/apt-host.js';
 import { anyChange, changesDiff, packageChanges, wantedState } from '../src/packages/request.js';

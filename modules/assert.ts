@@ -1,5 +1,5 @@
 // assert: fail unless every condition holds.
-import { ModuleFailure, type Module } from '../src/module-types.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 
 interface AssertArgs {
   that: unknown[];

@@ -1,9 +1,9 @@
 // blockinfile: keep a block of lines between marker lines in a file, Ansible
 // 2.14's way. The plan reads the file in one probe and computes the new content
 // on the controller (src/line-edits/blockinfile-edit.ts); apply writes it.
-import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
-import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
-import { blockInFile, DEFAULT_MARKER, type BlockOptions } from '../src/line-edits/blockinfile-edit.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
+import { bytesToStr, strToBytes } from '../src/file-ops/line-edits/bytes.js';
+import { blockInFile, DEFAULT_MARKER, type BlockOptions } from '../src/file-ops/line-edits/blockinfile-edit.js';
 import {
   attributeSpec,
   editPlan,
@@ -13,7 +13,7 @@ import {
   type EditArgs,
   type Target,
   type EditState,
-} from '../src/line-edits/file-edit.js';
+} from '../src/file-ops/line-edits/file-edit.js';
 
 interface BlockInFileArgs extends EditArgs, BlockOptions {
   create: boolean;

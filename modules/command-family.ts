@@ -1,8 +1,8 @@
 // What command and shell share: creates/removes decide in the plan whether the
 // command runs; the command itself can only run in apply.
-import { globMatches, runUserCommand } from '../src/command-run.js';
-import { ModuleFailure, type Applied, type ModuleContext, type Plan } from '../src/module-types.js';
-import { sh } from '../src/shell.js';
+import { globMatches, runUserCommand } from '../src/host/command-run.js';
+import { ModuleFailure, type Applied, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
+import { sh } from '../src/host/shell.js';
 
 async function isDirectory(ctx: ModuleContext<CommandArgs>, dir: string): Promise<boolean> {
   return (await ctx.conn.exec(sh`[ -d ${dir} ]`)).rc === 0;

@@ -1,7 +1,7 @@
 // command: run a program with arguments, no shell features.
-import { ModuleFailure, type Module } from '../src/module-types.js';
-import { quoteArgv, splitArgs } from '../src/shell.js';
-import { applyCommand, commandOptions, planCommand, type CommandArgs, type CommandState } from './command-family.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
+import { quoteArgv, splitArgs } from '../src/host/shell.js';
+import { applyCommand, COMMAND_FREE_FORM_KEYS, commandOptions, planCommand, type CommandArgs, type CommandState } from './command-family.js';
 
 function argvOf(args: CommandArgs): string[] {
   if (args.argv && args.argv.length > 0) {
@@ -35,6 +35,7 @@ function missingProgram(e: unknown, argv: string[]): ModuleFailure | undefined {
 const command: Module<CommandArgs, CommandState> = {
   name: 'command',
   freeForm: '_raw_params',
+  freeFormKeys: COMMAND_FREE_FORM_KEYS,
   supportsCheckMode: true,
   schema: {
     type: 'object',

@@ -2,8 +2,8 @@
 // (remote_src) a file already on the host at dest.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { posix, join, basename } from 'node:path';
-import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
-import { probePaths, sha1, writeFileAtomic } from '../src/remote-files.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
+import { probePaths, sha1, writeFileAtomic } from '../src/host/remote-files.js';
 import {
   applyWrite,
   attributeSpec,
@@ -14,8 +14,10 @@ import {
   type ContentSource,
   type WriteArgs,
   type WritePlanState,
-} from '../src/copy-core.js';
-import { attributeChanges, attributeCommands, chmodArgument, hasChanges, type ModeInput } from '../src/file-attributes.js';
+} from '../src/file-ops/copy-core.js';
+import { attributeChanges, attributeCommands, chmodArgument, hasChanges, type ModeInput } from '../src/file-ops/file-attributes.js';
+import { mustRun } from '../src/host/run.js';
+import { raw } from '../src/host/shell.js';
 
 export interface CopyArgs extends WriteArgs {
   src?: string;
@@ -90,10 +92,7 @@ async function planTree(ctx: ModuleContext<CopyArgs>, srcDir: string): Promise<P
 
 async function applyTree(ctx: ModuleContext<CopyArgs>, plan: Plan<CopyState>, tree: TreeState) {
   const { args } = ctx;
-  const run = async (command: string) => {
-    const res = await ctx.conn.exec(command);
-    if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `exit ${res.rc}`);
-  };
+  const run = (command: string) => mustRun(ctx.conn, raw(command));
   if (tree.dirs.length > 0) await run(tree.dirs.map((d) => mkdirCommand(d, args.directory_mode)).join('\n'));
   const mode = args.mode !== undefined && args.mode !== 'preserve' ? chmodArgument(args.mode as ModeInput) : undefined;
   for (const f of tree.files.filter((x) => x.write)) {

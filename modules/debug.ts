@@ -1,5 +1,5 @@
 // debug: print a message or the value of a variable.
-import type { Module } from '../src/module-types.js';
+import type { Module } from '../src/module-api/module-types.js';
 
 interface DebugArgs {
   msg?: unknown;

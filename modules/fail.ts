@@ -1,5 +1,5 @@
 // fail: fail the task with a message.
-import { ModuleFailure, type Module } from '../src/module-types.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 
 const fail: Module<{ msg: unknown }> = {
   name: 'fail',

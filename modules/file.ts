@@ -2,9 +2,9 @@
 // touched file, or absent. One stat probe plans; one shell command applies.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
-import { quote, quoteArgv } from '../src/shell.js';
-import { parseStats, statPaths, statScript, type RemoteStat } from '../src/remote-stat.js';
+import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-api/module-types.js';
+import { quote, quoteArgv } from '../src/host/shell.js';
+import { parseStats, statPaths, statScript, type RemoteStat } from '../src/host/remote-stat.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -16,7 +16,7 @@ import {
   type AttributeChanges,
   type AttributeSpec,
   type ModeInput,
-} from '../src/file-attributes.js';
+} from '../src/file-ops/file-attributes.js';
 
 type FileState = 'file' | 'directory' | 'link' | 'hard' | 'touch' | 'absent';
 

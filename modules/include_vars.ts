@@ -2,7 +2,7 @@
 // on the controller, at include_vars precedence.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModuleFailure, type Module } from '../src/module-types.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 import { loadYamlFile } from '../src/yaml-source.js';
 
 interface IncludeVarsArgs {

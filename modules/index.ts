@@ -1,5 +1,5 @@
 // The module registry: every module tsplay ships, by name.
-import type { Module } from '../src/module-types.js';
+import type { Module } from '../src/module-api/module-types.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import command from './command.js';

@@ -3,8 +3,8 @@
 // controller (src/line-edits/lineinfile-edit.ts); apply writes exactly that. In
 // a real run, a file an earlier task read or wrote is edited in one round trip
 // (planAndEdit in src/line-edits/file-edit.ts).
-import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-types.js';
-import { bytesToStr, strToBytes } from '../src/line-edits/bytes.js';
+import { ModuleFailure, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-api/module-types.js';
+import { bytesToStr, strToBytes } from '../src/file-ops/line-edits/bytes.js';
 import {
   attributeSpec,
   editPlan,
@@ -14,8 +14,8 @@ import {
   type EditArgs,
   type Target,
   type EditState,
-} from '../src/line-edits/file-edit.js';
-import { lineInFileAbsent, lineInFilePresent, type LineOptions } from '../src/line-edits/lineinfile-edit.js';
+} from '../src/file-ops/line-edits/file-edit.js';
+import { lineInFileAbsent, lineInFilePresent, type LineOptions } from '../src/file-ops/line-edits/lineinfile-edit.js';
 
 interface LineInFileArgs extends EditArgs, LineOptions {
   state: 'present' | 'absent';

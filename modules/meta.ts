@@ -1,6 +1,6 @@
 // meta: instructions to the engine (flush_handlers, end_play, ...). The engine
 // acts on them; this module only declares and validates the action.
-import type { Module } from '../src/module-types.js';
+import type { Module } from '../src/module-api/module-types.js';
 
 export const META_ACTIONS = [
   'flush_handlers',

@@ -1,10 +1,10 @@
 // package: the host's own package module (apt, dnf or yum), chosen by `use`,
 // else the ansible_pkg_mgr fact, else by which tool the host has; name and
 // state are passed on, as Ansible's package action does.
-import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
-import { checkArgs } from '../src/module-args.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
+import { checkArgs } from '../src/module-api/module-args.js';
 import { probe } from '../src/host/run.js';
-import { raw } from '../src/shell.js';
+import { raw } from '../src/host/shell.js';
 import apt from './apt.js';
 import dnf from './dnf.js';
 import yum from './yum.js';

@@ -1,7 +1,7 @@
 // raw: send the text as is to the host's shell (no module machinery).
-import { runUserCommand } from '../src/command-run.js';
-import type { Module } from '../src/module-types.js';
-import { quote } from '../src/shell.js';
+import { runUserCommand } from '../src/host/command-run.js';
+import type { Module } from '../src/module-api/module-types.js';
+import { quote } from '../src/host/shell.js';
 
 interface RawArgs {
   _raw_params: string;

@@ -1,8 +1,8 @@
 // replace: substitute every match of a (Python-style) regex in a file, like
 // Ansible 2.14's module. The plan reads the file in one probe and computes the
 // new text on the controller (src/line-edits/replace-edit.ts); apply writes it.
-import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-types.js';
-import { replaceInText, type ReplaceOptions } from '../src/line-edits/replace-edit.js';
+import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
+import { replaceInText, type ReplaceOptions } from '../src/file-ops/line-edits/replace-edit.js';
 import {
   attributeSpec,
   editPlan,
@@ -12,7 +12,7 @@ import {
   type EditArgs,
   type Target,
   type EditState,
-} from '../src/line-edits/file-edit.js';
+} from '../src/file-ops/line-edits/file-edit.js';
 
 interface ReplaceArgs extends EditArgs, ReplaceOptions {
   encoding: string;

@@ -1,11 +1,11 @@
 // service: a service's state and enablement through the host's service
 // manager (ansible_service_mgr, else probed): systemd units as the systemd
 // module does them, SysV init scripts through `service`.
-import { planOfSteps, type Module } from '../src/module-types.js';
+import { planOfSteps, type Module } from '../src/module-api/module-types.js';
 import { probe } from '../src/host/run.js';
 import { readUnit, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
 import { readSysv, sysvPlan } from '../src/services/sysv-service.js';
-import { raw } from '../src/shell.js';
+import { raw } from '../src/host/shell.js';
 
 interface ServiceArgs {
   name: string;

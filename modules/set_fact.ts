@@ -1,5 +1,5 @@
 // set_fact: set host variables for the rest of the run.
-import type { Module } from '../src/module-types.js';
+import type { Module } from '../src/module-api/module-types.js';
 
 const BOOL_WORDS = new Set(['yes', 'no', 'true', 'false']);
 

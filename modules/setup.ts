@@ -2,8 +2,8 @@
 // return them as ansible_facts; `filter` keeps the facts whose names match
 // its globs, `gather_subset` chooses the collectors, as at play level.
 import picomatch from 'picomatch';
-import type { Module } from '../src/module-types.js';
-import { gatherFacts } from '../src/facts.js';
+import type { Module } from '../src/module-api/module-types.js';
+import { gatherFacts } from '../src/facts/gather.js';
 
 interface SetupArgs {
   gather_subset?: string[] | string;

@@ -1,11 +1,12 @@
 // shell: run a command line through a shell (pipes, redirections, variables).
-import { ModuleFailure, type Module } from '../src/module-types.js';
-import { quote } from '../src/shell.js';
-import { applyCommand, commandOptions, planCommand, type CommandArgs, type CommandState } from './command-family.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
+import { quote } from '../src/host/shell.js';
+import { applyCommand, COMMAND_FREE_FORM_KEYS, commandOptions, planCommand, type CommandArgs, type CommandState } from './command-family.js';
 
 const shell: Module<CommandArgs, CommandState> = {
   name: 'shell',
   freeForm: '_raw_params',
+  freeFormKeys: COMMAND_FREE_FORM_KEYS,
   supportsCheckMode: true,
   schema: {
     type: 'object',

@@ -1,6 +1,6 @@
 // slurp: read a host file and return it base64-encoded.
-import { ModuleFailure, type Module } from '../src/module-types.js';
-import { probePath } from '../src/remote-files.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
+import { probePath } from '../src/host/remote-files.js';
 
 interface SlurpArgs {
   src: string;

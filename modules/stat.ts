@@ -1,7 +1,7 @@
 // stat: describe a host path (never changes anything).
-import { ModuleFailure, type Module } from '../src/module-types.js';
-import { formatMode } from '../src/file-attributes.js';
-import { statPaths, type ChecksumAlgorithm } from '../src/remote-stat.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
+import { formatMode } from '../src/file-ops/file-attributes.js';
+import { statPaths, type ChecksumAlgorithm } from '../src/host/remote-stat.js';
 
 interface StatArgs {
   path: string;

@@ -1,7 +1,7 @@
 // systemd (alias systemd_service): a unit's state, enablement and mask, as
 // Ansible's systemd module decides them; daemon_reload/daemon_reexec run
 // first in a real run and are not changes.
-import { planOfSteps, ModuleFailure, type Module } from '../src/module-types.js';
+import { planOfSteps, ModuleFailure, type Module } from '../src/module-api/module-types.js';
 import { readUnit, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
 import type { Step } from '../src/host/run.js';
 

@@ -1,8 +1,8 @@
 // template: render a controller-side Jinja template, then put the result at
 // dest exactly as copy does with content.
 import { basename } from 'node:path';
-import { ModuleFailure, type ControllerFile, type Module, type ModuleContext } from '../src/module-types.js';
-import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/copy-core.js';
+import { ModuleFailure, type ControllerFile, type Module, type ModuleContext } from '../src/module-api/module-types.js';
+import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/file-ops/copy-core.js';
 
 export interface TemplateArgs extends WriteArgs {
   src: string;

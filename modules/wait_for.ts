@@ -2,9 +2,9 @@
 // stops answering, or has no connections left), or a file appears (holding a
 // match for search_regex) or goes away; fail after `timeout` seconds. A shell
 // loop on the host does the waiting: one round trip however long it takes.
-import { ModuleFailure, type Module } from '../src/module-types.js';
+import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 import { probe } from '../src/host/run.js';
-import { quote, raw } from '../src/shell.js';
+import { quote, raw } from '../src/host/shell.js';
 
 interface WaitForArgs {
   host: string;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
-import type { Module } from './module-types.js';
+import type { Module } from './module-api/module-types.js';
 
 const require = createRequire(import.meta.url);
 

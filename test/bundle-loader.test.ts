@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { codeCacheDir, shouldSaveCache } from '../src/bundle-loader.js';
+import { codeCacheDir, shouldSaveCache } from '../src/build/bundle-loader.js';
 import { ROOT, tsplay } from './cli-helpers.js';
 
 /** The built loader, as bin/tsplay.js runs it. */
-const LOADER = join(ROOT, 'dist', 'src', 'bundle-loader.js');
+const LOADER = join(ROOT, 'dist', 'src', 'build', 'bundle-loader.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-code-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // Wraps a host's connection with what one task asks for: `environment` and
 // `become`. Modules stay unaware of both.
-import { quote, quoteArgv } from '../shell.js';
+import { quote, quoteArgv } from '../host/shell.js';
 import type { BecomeSpec, Connection, ExecOptions, ExecResult } from './connection.js';
 import type { HostAgent } from './host-agent.js';
 

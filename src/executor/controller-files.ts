@@ -4,7 +4,7 @@
 // stat'ed once instead of once a host. The next dispatch starts afresh, so a
 // file that an earlier task created or changed is seen as it is then.
 import { readFileSync, statSync } from 'node:fs';
-import type { ControllerFile } from '../module-types.js';
+import type { ControllerFile } from '../module-api/module-types.js';
 
 export class ControllerFiles {
   private readonly found = new Map<string, string>();

@@ -1,7 +1,7 @@
 // How a module's work is run, in one place for the engine and the module tests:
 // the plan alone in check mode; in a real run the plan and then, if it has
 // changes, apply, or both in one step where the module offers planAndApply.
-import type { Applied, Module, ModuleContext, Plan } from '../module-types.js';
+import type { Applied, Module, ModuleContext, Plan } from '../module-api/module-types.js';
 import { runSteps } from '../host/run.js';
 
 export interface Planned {

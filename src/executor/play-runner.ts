@@ -2,14 +2,14 @@
 // facts, walk each host through pre_tasks, roles and tasks, post_tasks (with
 // handlers flushed after each), and report every result.
 import PQueue from 'p-queue';
-import { gatherFacts } from '../facts.js';
+import { gatherFacts } from '../facts/gather.js';
 import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
 import { UnreachableError } from '../connection/connection.js';
 import { hostState, type RunContext } from './context.js';
 import { Scheduler } from './lockstep.js';
 import { effectiveSettings, type Scope } from './scope.js';
 import { tagsSelected } from './tags.js';
-import { TaskRunner, type TaskOutcome } from './task-runner.js';
+import { applyEffects, TaskRunner, type TaskOutcome } from './task-runner.js';
 import { ControllerFiles } from './controller-files.js';
 import { VarsBuilder } from './vars.js';
 import { PlayVarsFiles } from './vars-files.js';
@@ -378,11 +378,7 @@ export class PlayRunner {
         const state = hostState(this.run, host);
         if (task.register) state.setFacts[task.register] = { ...first.outcome.result };
         // run_once facts and included vars apply to every host of the play, as in Ansible.
-        const facts = first.outcome.result.ansible_facts as Record<string, unknown> | undefined;
-        if (facts && first.outcome.status !== 'failed') {
-          if (task.action === 'set_fact') Object.assign(state.setFacts, facts);
-          if (task.action === 'include_vars') Object.assign(state.includeVars, facts);
-        }
+        applyEffects(state, first.outcome);
       }
       for (const host of hosts) {
         const res = out.get(host)!;

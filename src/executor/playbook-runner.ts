@@ -9,7 +9,7 @@ import type { Inventory } from '../inventory/index.js';
 import type { Reporter } from '../output/events.js';
 import type { Playbook } from '../playbook/types.js';
 import { Templar } from '../templating/templar.js';
-import { onInterrupt } from '../interrupt.js';
+import { onInterrupt } from '../cli/interrupt.js';
 import type { RunContext, RunOptions } from './context.js';
 import { PlayRunner } from './play-runner.js';
 import { RunStats } from './stats.js';

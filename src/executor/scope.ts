@@ -1,6 +1,6 @@
 // The chain of blocks, roles and includes around a task, and the settings a
 // task ends up with once everything it inherits is folded in.
-import type { Condition, Inherited, RoleInstance, Task } from '../playbook/types.js';
+import type { Inherited, RoleInstance, Task } from '../playbook/types.js';
 
 /** One enclosing level: a block, a role, an include (with its params or loop item). */
 export interface Scope {

@@ -4,16 +4,16 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { findModule } from '../../modules/index.js';
-import { truthy } from '../../modules/assert.js';
 import { TaskConnection } from '../connection/task-connection.js';
 import { UnreachableError, type BecomeSpec, type Connection } from '../connection/connection.js';
-import { checkArgs, toBoolean } from '../module-args.js';
+import { checkArgs, toBoolean } from '../module-api/module-args.js';
 import { planAndApply } from './plan-apply.js';
-import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
+import { ModuleFailure, type Effects, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../module-api/module-types.js';
 import { LOOKUP_LOOPS } from '../playbook/keywords.js';
 import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
-import { hostState, type RunContext } from './context.js';
+import { hostState, type HostState, type RunContext } from './context.js';
+import { truthy as pyTruthy } from '../templating/python-ops.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
 import { ControllerFiles } from './controller-files.js';
@@ -41,6 +41,17 @@ export interface TaskOutcome {
   delegatedTo?: string;
   /** The module's result is printed without -v (its Module.shown). */
   shown?: 'debug' | 'always';
+  /** What the module asked of the engine (facts, included vars), applied to the host unless it failed. */
+  effects?: Effects;
+}
+
+/** A module's effects on a host's variables (a failed task has none). */
+export function applyEffects(state: HostState, outcome: TaskOutcome): void {
+  const effects = outcome.effects;
+  if (!effects || outcome.status === 'failed') return;
+  if (effects.facts) Object.assign(state.setFacts, effects.facts);
+  if (effects.includeVars) Object.assign(state.includeVars, effects.includeVars);
+  if (effects.gatheredFacts) Object.assign(state.facts, effects.gatheredFacts);
 }
 
 export interface TaskEnv {
@@ -70,7 +81,7 @@ export class TaskRunner {
     if (value === undefined) return fallback;
     if (typeof value === 'boolean') return value;
     const rendered = this.env.run.templar.render(value, vars);
-    return toBoolean(rendered) ?? truthy(rendered);
+    return toBoolean(rendered) ?? pyTruthy(rendered);
   }
 
   private conditionHolds(conds: Condition[], vars: Record<string, unknown>, task: Task, keyword: string): boolean {
@@ -293,24 +304,13 @@ export class TaskRunner {
     }
     outcome.shown = module.shown;
     if (delegateTo) outcome.delegatedTo = delegateTo;
-    this.applyEffects(host, outcome);
+    applyEffects(hostState(this.env.run, host), outcome);
     return outcome;
   }
 
   private untilHolds(task: Task, vars: Record<string, unknown>, outcome: TaskOutcome): boolean {
     const withResult = task.register ? { ...vars, [task.register]: outcome.result } : vars;
     return this.conditionHolds(task.until!, this.env.run.templar.view(withResult), task, 'until');
-  }
-
-  private pendingEffects = new WeakMap<TaskOutcome, Plan['effects']>();
-
-  private applyEffects(host: string, outcome: TaskOutcome): void {
-    const effects = this.pendingEffects.get(outcome);
-    if (!effects || outcome.status === 'failed') return;
-    const state = hostState(this.env.run, host);
-    if (effects.facts) Object.assign(state.setFacts, effects.facts);
-    if (effects.gatheredFacts) Object.assign(state.facts, effects.gatheredFacts);
-    if (effects.includeVars) Object.assign(state.includeVars, effects.includeVars);
   }
 
   private async execute(module: Module<any, any>, ctx: ModuleContext<Record<string, unknown>>, check: boolean): Promise<TaskOutcome> {
@@ -332,7 +332,7 @@ export class TaskRunner {
         diff: ctx.diff ? diff : [],
         noLog: false,
       };
-      if (effects) this.pendingEffects.set(outcome, effects);
+      if (effects) outcome.effects = effects;
       return outcome;
     } catch (e) {
       if (e instanceof UnreachableError) throw e;

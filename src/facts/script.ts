@@ -1,7 +1,7 @@
 // The fact script: one POSIX sh run per host, no Python. It prints sections
 // `@@name@@` of raw text (files, command output) for the parsers; only the
 // parts the chosen collectors need are included.
-import { quote } from '../shell.js';
+import { quote } from '../host/shell.js';
 import { DIST_FILES, PKG_MGRS, ROUTE_PROBE, SYSTEMD_CANARIES } from './paths.js';
 import type { Collector } from './subsets.js';
 

@@ -5,8 +5,8 @@
 // task after its time instead of holding the play, and the session stays usable.
 // Several steps can go in one round trip (runSteps), stopping at the first failure.
 import type { Connection, ExecResult } from '../connection/connection.js';
-import { ModuleFailure } from '../module-types.js';
-import { quoteArgv, type RawShell } from '../shell.js';
+import { ModuleFailure } from '../module-api/module-types.js';
+import { quoteArgv, type RawShell } from './shell.js';
 
 /** An argv (each word quoted) or a trusted shell fragment (raw(...)). */
 export type HostCommand = readonly string[] | RawShell;

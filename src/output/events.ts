@@ -1,6 +1,6 @@
 // Everything the engine reports, as one discriminated union. Renderers
 // (text, JSON) are a Record over `kind`, so each event must be rendered.
-import type { FileDiff, ModuleResult } from '../module-types.js';
+import type { FileDiff, ModuleResult } from '../module-api/module-types.js';
 import type { HostStats } from '../executor/stats.js';
 
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';

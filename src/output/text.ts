@@ -2,7 +2,7 @@
 // unified diffs, and the recap. On a terminal a spinner shows a task that keeps
 // the user waiting (task-spinner.ts); off a terminal, plain lines only.
 import { createTwoFilesPatch } from 'diff';
-import type { FileDiff } from '../module-types.js';
+import type { FileDiff } from '../module-api/module-types.js';
 import type { HostResult, Reporter, RunEvent } from './events.js';
 import { pyStr } from '../templating/python-repr.js';
 import { pythonJson } from './python-json.js';

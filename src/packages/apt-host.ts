@@ -2,9 +2,9 @@
 // installed and what apt offers (`apt-cache policy`), read in one round trip;
 // the apt-get commands that make a change.
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure } from '../module-types.js';
+import { ModuleFailure } from '../module-api/module-types.js';
 import { probe, type Step } from '../host/run.js';
-import { quoteArgv, raw } from '../shell.js';
+import { quoteArgv, raw } from '../host/shell.js';
 import type { HostPackage, PackageName } from './request.js';
 
 const MARK = '@@tsplay-apt@@';

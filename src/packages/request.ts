@@ -2,7 +2,7 @@
 // an optional version spec), a wanted state, and what was found on the host;
 // from these, which packages to install, upgrade or remove, and how a dry run
 // names them (--diff, the result).
-import type { FileDiff } from '../module-types.js';
+import type { FileDiff } from '../module-api/module-types.js';
 
 export type WantedState = 'present' | 'latest' | 'absent';
 

@@ -3,9 +3,9 @@
 // state=latest) what the repositories offer, in one round trip; the dnf/yum
 // commands that make a change.
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure } from '../module-types.js';
+import { ModuleFailure } from '../module-api/module-types.js';
 import { probe, type Step } from '../host/run.js';
-import { quoteArgv, raw } from '../shell.js';
+import { quoteArgv, raw } from '../host/shell.js';
 import type { HostPackage, PackageName } from './request.js';
 
 const MARK = '@@tsplay-rpm@@';

@@ -1,7 +1,7 @@
 // The dnf and yum modules: one module shape over the host's dnf or yum. A host
 // without yum (dnf only, as recent Red Hat family releases) gets dnf for the
 // yum module, with a warning, where Ansible 2.14 refuses it.
-import { ModuleFailure, type Module, type Plan } from '../module-types.js';
+import { ModuleFailure, type Module, type Plan } from '../module-api/module-types.js';
 import { runSteps, type Step } from '../host/run.js';
 import { anyChange, changesDiff, packageChanges, wantedState, type PackageName } from './request.js';
 import { makecacheStep, readRpm, requireOffered, rpmStep, rpmTool, type RpmOptions } from './rpm-host.js';

@@ -6,8 +6,7 @@ import { existsSync } from 'node:fs';
 import type { SourceLocation } from '../errors.js';
 import { locationOf, locationOfItem, loadYamlFile } from '../yaml-source.js';
 import { findModule, shortName } from '../../modules/index.js';
-import { COMMAND_FREE_FORM_KEYS } from '../../modules/command-family.js';
-import { literalRuleErrors, unknownOptions, knownOptions } from '../module-args.js';
+import { literalRuleErrors, unknownOptions, knownOptions } from '../module-api/module-args.js';
 import { parseKeyValue } from './kv.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
 import {
@@ -129,10 +128,7 @@ function argsOf(action: string, value: unknown, at: SourceLocation): Raw {
     const text = String(value);
     const module = findModule(action);
     try {
-      if (module?.freeForm) {
-        const isCommand = ['command', 'shell'].includes(module.name);
-        return parseKeyValue(text, isCommand ? COMMAND_FREE_FORM_KEYS : [...knownOptions(module)]);
-      }
+      if (module?.freeForm) return parseKeyValue(text, module.freeFormKeys ?? [...knownOptions(module)]);
       return parseKeyValue(text);
     } catch (e) {
       return fail((e as Error).message, at);

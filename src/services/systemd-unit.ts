@@ -3,9 +3,9 @@
 // and the steps that bring it to what the task asks, decided as Ansible's
 // systemd module decides them (mask, then enable, then the state).
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure, type ModuleResult } from '../module-types.js';
+import { ModuleFailure, type ModuleResult } from '../module-api/module-types.js';
 import { probe, type Step } from '../host/run.js';
-import { quote, raw } from '../shell.js';
+import { quote, raw } from '../host/shell.js';
 
 export type UnitState = 'started' | 'stopped' | 'restarted' | 'reloaded';
 

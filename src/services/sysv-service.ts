@@ -1,9 +1,9 @@
 // A SysV init script, for `service` on hosts without systemd: running state
 // from `service NAME status`, enablement from update-rc.d or chkconfig.
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure, type ModuleResult } from '../module-types.js';
+import { ModuleFailure, type ModuleResult } from '../module-api/module-types.js';
 import { probe, type Step } from '../host/run.js';
-import { quote, raw } from '../shell.js';
+import { quote, raw } from '../host/shell.js';
 import type { UnitState } from './systemd-unit.js';
 
 export interface SysvStatus {

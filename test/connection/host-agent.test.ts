@@ -9,8 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/connection.js';
 import { LocalConnection } from '../../src/connection/local.js';
 import { TaskConnection } from '../../src/connection/task-connection.js';
-import { probePaths, writeFileAtomic, type ProbeOptions } from '../../src/remote-files.js';
-import { statPaths, type ChecksumAlgorithm } from '../../src/remote-stat.js';
+import { probePaths, writeFileAtomic, type ProbeOptions } from '../../src/host/remote-files.js';
+import { statPaths, type ChecksumAlgorithm } from '../../src/host/remote-stat.js';
 
 let dir: string;
 let withAgent: LocalConnection;

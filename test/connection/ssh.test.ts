@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError, type Connection } from '../../src/connection/connection.js';
 import { openSsh, type SshOptions } from '../../src/connection/ssh.js';
-import { quote } from '../../src/shell.js';
-import { probePaths, sha1, writeFileAtomic } from '../../src/remote-files.js';
+import { quote } from '../../src/host/shell.js';
+import { probePaths, sha1, writeFileAtomic } from '../../src/host/remote-files.js';
 import { freePort, SshdFixture, sshdUnavailableReason, sshKeygenFingerprint } from './sshd-fixture.js';
 
 const unavailable = sshdUnavailableReason();

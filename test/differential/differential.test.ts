@@ -99,8 +99,8 @@ function ensureBuilt(): Promise<void> {
     if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest) return;
     const steps = [
       [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      [join(ROOT, 'dist', 'src', 'build-validators.js')],
-      [join(ROOT, 'dist', 'src', 'build-bundle.js')],
+      [join(ROOT, 'dist', 'src', 'build', 'build-validators.js')],
+      [join(ROOT, 'dist', 'src', 'build', 'build-bundle.js')],
     ];
     for (const args of steps) {
       const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { quote, quoteArgv, raw, sh, splitArgs } from '../../src/shell.js';
+import { quote, quoteArgv, raw, sh, splitArgs } from '../../src/host/shell.js';
 
 function echoBack(word: string): string {
   const res = spawnSync('/bin/sh', ['-c', `printf '%s' ${quote(word)}`], { encoding: 'utf8' });

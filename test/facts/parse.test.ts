@@ -2,7 +2,7 @@
 // interfaces (eth0 with a secondary address and a label, eth1) and no default
 // route, checked against what Ansible 2.14 reports for such a host.
 import { describe, expect, it } from 'vitest';
-import { assembleFacts } from '../../src/facts.js';
+import { assembleFacts } from '../../src/facts/gather.js';
 import { splitSections } from '../../src/facts/sections.js';
 import { resolveSubsets } from '../../src/facts/subsets.js';
 

@@ -4,9 +4,9 @@
 // local connection), the scripted fake for the command text.
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
-import { ModuleFailure } from '../../src/module-types.js';
+import { ModuleFailure } from '../../src/module-api/module-types.js';
 import { mustRun, probe, runSteps, wrapped } from '../../src/host/run.js';
-import { raw } from '../../src/shell.js';
+import { raw } from '../../src/host/shell.js';
 import { ScriptedConnection } from './scripted-connection.js';
 
 const local = new LocalConnection('localhost');

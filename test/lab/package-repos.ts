@@ -20,7 +20,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { quote } from '../../src/shell.js';
+import { quote } from '../../src/host/shell.js';
 import type { Lab } from './lab.js';
 
 export interface StandInPackage {

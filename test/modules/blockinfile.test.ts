@@ -5,8 +5,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import blockinfile from '../../modules/blockinfile.js';
-import { byteStrToText, utf8Bytes } from '../../src/line-edits/bytes.js';
-import { blockInFile, type BlockOptions } from '../../src/line-edits/blockinfile-edit.js';
+import { byteStrToText, utf8Bytes } from '../../src/file-ops/line-edits/bytes.js';
+import { blockInFile, type BlockOptions } from '../../src/file-ops/line-edits/blockinfile-edit.js';
 import { run, tempDir } from './line-harness.js';
 
 interface Case {

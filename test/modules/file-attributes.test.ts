@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { attributeChanges, chmodArgument, formatMode, resolveMode, serializeDict } from '../../src/file-attributes.js';
+import { attributeChanges, chmodArgument, formatMode, resolveMode, serializeDict } from '../../src/file-ops/file-attributes.js';
 import { tempDir } from './module-harness.js';
 
 let dir: string;

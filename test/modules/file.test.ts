@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import file from '../../modules/file.js';
 import { makeContext, runModule, tempDir } from './module-harness.js';
-import { checkArgs } from '../../src/module-args.js';
-import type { ModuleContext } from '../../src/module-types.js';
+import { checkArgs } from '../../src/module-api/module-args.js';
+import type { ModuleContext } from '../../src/module-api/module-types.js';
 
 let dir: string;
 let cleanup: () => void;

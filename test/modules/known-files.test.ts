@@ -2,8 +2,8 @@
 // regular files with content only, bounded in size and number, per host agent.
 import { describe, expect, it } from 'vitest';
 import type { HostAgent } from '../../src/connection/host-agent.js';
-import { recallFile, rememberFile } from '../../src/known-files.js';
-import { sha1, type RemoteFileState } from '../../src/remote-files.js';
+import { recallFile, rememberFile } from '../../src/host/known-files.js';
+import { sha1, type RemoteFileState } from '../../src/host/remote-files.js';
 
 const file = (path: string, content = 'x\n'): RemoteFileState => ({ path, exists: true, type: 'file', mode: '0644', content: Buffer.from(content) });
 const newAgent = () => ({}) as HostAgent;

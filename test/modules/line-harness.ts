@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
-import { checkArgs } from '../../src/module-args.js';
+import { checkArgs } from '../../src/module-api/module-args.js';
 import { planAndApply } from '../../src/executor/plan-apply.js';
-import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../../src/module-types.js';
+import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../../src/module-api/module-types.js';
 
 /** One connection for every test of a file: one host agent, which ends with the worker (its stdin closes). */
 let shared: LocalConnection | undefined;

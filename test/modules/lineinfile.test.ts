@@ -5,8 +5,8 @@ import { lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import lineinfile from '../../modules/lineinfile.js';
-import { byteStrToText, utf8Bytes } from '../../src/line-edits/bytes.js';
-import { lineInFileAbsent, lineInFilePresent, type LineOptions } from '../../src/line-edits/lineinfile-edit.js';
+import { byteStrToText, utf8Bytes } from '../../src/file-ops/line-edits/bytes.js';
+import { lineInFileAbsent, lineInFilePresent, type LineOptions } from '../../src/file-ops/line-edits/lineinfile-edit.js';
 import { run, tempDir } from './line-harness.js';
 
 interface Case {

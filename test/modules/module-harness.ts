@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { LocalConnection } from '../../src/connection/local.js';
-import { checkArgs } from '../../src/module-args.js';
+import { checkArgs } from '../../src/module-api/module-args.js';
 import { planAndApply } from '../../src/executor/plan-apply.js';
-import type { FileDiff, Module, ModuleContext, ModuleResult } from '../../src/module-types.js';
+import type { FileDiff, Module, ModuleContext, ModuleResult } from '../../src/module-api/module-types.js';
 
 /** One connection for every test of a file: one host agent, which ends with the worker (its stdin closes). */
 let shared: LocalConnection | undefined;

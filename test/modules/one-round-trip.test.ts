@@ -15,9 +15,9 @@ import template from '../../modules/template.js';
 import type { Connection } from '../../src/connection/connection.js';
 import type { HostAgent } from '../../src/connection/host-agent.js';
 import { LocalConnection } from '../../src/connection/local.js';
-import { checkArgs } from '../../src/module-args.js';
-import type { Module, ModuleContext } from '../../src/module-types.js';
-import { PUT_INLINE_LIMIT } from '../../src/copy-core.js';
+import { checkArgs } from '../../src/module-api/module-args.js';
+import type { Module, ModuleContext } from '../../src/module-api/module-types.js';
+import { PUT_INLINE_LIMIT } from '../../src/file-ops/copy-core.js';
 import { makeContext, runModule, tempDir } from './module-harness.js';
 import { planAndApply } from '../../src/executor/plan-apply.js';
 

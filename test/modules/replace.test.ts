@@ -5,8 +5,8 @@ import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import replace from '../../modules/replace.js';
-import { compilePython, expandTemplate, pySubn } from '../../src/line-edits/pyregex.js';
-import { replaceInText, type ReplaceOptions } from '../../src/line-edits/replace-edit.js';
+import { compilePython, expandTemplate, pySubn } from '../../src/file-ops/line-edits/pyregex.js';
+import { replaceInText, type ReplaceOptions } from '../../src/file-ops/line-edits/replace-edit.js';
 import { run, tempDir } from './line-harness.js';
 
 interface Case {

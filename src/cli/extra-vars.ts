@@ -1,8 +1,8 @@
 // -e/--extra-vars: `k=v k2=v2`, JSON/YAML text, or @file.
 import { readFileSync } from 'node:fs';
-import { OptionsError } from './errors.js';
-import { parseKeyValue } from './playbook/kv.js';
-import { parseYaml } from './yaml-source.js';
+import { OptionsError } from '../errors.js';
+import { parseKeyValue } from '../playbook/kv.js';
+import { parseYaml } from '../yaml-source.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

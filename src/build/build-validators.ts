@@ -2,8 +2,8 @@
 // dist/validators/<module>.cjs (see module-validators.ts for why).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findModule, moduleNames } from '../modules/index.js';
-import { VALIDATORS_DIR, standaloneSource } from './module-validators.js';
+import { findModule, moduleNames } from '../../modules/index.js';
+import { VALIDATORS_DIR, standaloneSource } from '../module-validators.js';
 
 rmSync(VALIDATORS_DIR, { recursive: true, force: true });
 mkdirSync(VALIDATORS_DIR, { recursive: true });

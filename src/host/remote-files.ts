@@ -3,9 +3,9 @@
 // content), and an atomic write (temporary name in the target directory, then
 // rename), so an interrupted transfer never leaves half a file.
 import { hash } from 'node:crypto';
-import type { Connection } from './connection/connection.js';
-import { AgentGoneError, type AgentFileState, type AgentPutReply, type AgentWriteReply, type AgentWriteRequest, type FileOwnership, type HostAgent } from './connection/host-agent.js';
-import { quote, sh, raw } from './shell.js';
+import type { Connection } from '../connection/connection.js';
+import { AgentGoneError, type AgentFileState, type AgentPutReply, type AgentWriteReply, type AgentWriteRequest, type FileOwnership, type HostAgent } from '../connection/host-agent.js';
+import { sh, raw } from './shell.js';
 
 export type RemoteFileType = 'file' | 'directory' | 'link' | 'other';
 
@@ -307,9 +307,5 @@ async function writeWithShell(
   return { backupFile: backup, after: probed === undefined ? undefined : parseProbe(path, probed) };
 }
 
-/** Run an argv (quoted) on the host; a non-zero exit is returned, not thrown. */
-export function execArgv(conn: Connection, argv: readonly string[], stdin?: string | Buffer) {
-  return conn.exec(argv.map(quote).join(' '), { stdin });
-}
 
 export { raw };

@@ -7,10 +7,10 @@
 // trip.
 import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Connection } from '../connection/connection.js';
-import { ModuleFailure, type Applied, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../module-types.js';
-import { probePath, putFile, writeFileAtomic, type RemoteFileState } from '../remote-files.js';
-import { recallFile, rememberFile } from '../known-files.js';
+import type { Connection } from '../../connection/connection.js';
+import { ModuleFailure, type Applied, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../../module-api/module-types.js';
+import { probePath, putFile, writeFileAtomic, type RemoteFileState } from '../../host/remote-files.js';
+import { recallFile, rememberFile } from '../../host/known-files.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -23,7 +23,8 @@ import {
   type AttributeSpec,
   type ModeInput,
 } from '../file-attributes.js';
-import { quote, quoteArgv, sh, splitArgs } from '../shell.js';
+import { quote, quoteArgv, raw, sh, splitArgs } from '../../host/shell.js';
+import { mustRun } from '../../host/run.js';
 
 /** Options every editing module takes besides its own. */
 export interface EditArgs {
@@ -239,8 +240,7 @@ function sameFile(a: RemoteFileState, b: RemoteFileState): boolean {
 }
 
 async function run(conn: Connection, command: string): Promise<void> {
-  const res = await conn.exec(command);
-  if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `command failed with exit ${res.rc}`, { rc: res.rc });
+  await mustRun(conn, raw(command));
 }
 
 /** `validate` on the new content in a temporary file: Python's `validate % tmp`, split like shlex. */

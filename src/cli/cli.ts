@@ -3,21 +3,21 @@
 // turned into Ansible's exit codes here and nowhere else.
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { ExitCode, OptionsError, TsplayError, formatError } from './errors.js';
+import { ExitCode, OptionsError, TsplayError, formatError } from '../errors.js';
 import { parseExtraVars } from './extra-vars.js';
-import { loadInventory } from './inventory/index.js';
-import { loadPlaybook } from './playbook/load-playbook.js';
-import { JsonReporter } from './output/json.js';
-import { BufferedOutput } from './output/buffered-output.js';
-import { TextReporter } from './output/text.js';
-import { runPlaybooks } from './executor/playbook-runner.js';
-import type { RunOptions } from './executor/context.js';
+import { loadInventory } from '../inventory/index.js';
+import { loadPlaybook } from '../playbook/load-playbook.js';
+import { JsonReporter } from '../output/json.js';
+import { BufferedOutput } from '../output/buffered-output.js';
+import { TextReporter } from '../output/text.js';
+import { runPlaybooks } from '../executor/playbook-runner.js';
+import type { RunOptions } from '../executor/context.js';
 import { listing } from './listing.js';
 import { PromptError, promptSecret } from './prompt.js';
-import { hostKeyCheckingFromEnv } from './connection/factory.js';
-import type { HostKeyChecking } from './connection/ssh.js';
-import { TaskSpinner } from './output/task-spinner.js';
-import { playbooksUseHostFiles } from './executor/host-files.js';
+import { hostKeyCheckingFromEnv } from '../connection/factory.js';
+import type { HostKeyChecking } from '../connection/ssh.js';
+import { TaskSpinner } from '../output/task-spinner.js';
+import { playbooksUseHostFiles } from '../executor/host-files.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;

@@ -7,15 +7,15 @@ import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { VALIDATORS_DIR } from './module-validators.js';
+import { VALIDATORS_DIR } from '../module-validators.js';
 import { BUNDLE_FILE } from './bundle-loader.js';
 
-const DIST = dirname(dirname(fileURLToPath(import.meta.url)));
+const DIST = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
 const validators = readdirSync(VALIDATORS_DIR).filter((f) => f.endsWith('.cjs'));
 const entry = [
-  `export { main } from './src/cli.js';`,
-  `export { interrupt } from './src/interrupt.js';`,
+  `export { main } from './src/cli/cli.js';`,
+  `export { interrupt } from './src/cli/interrupt.js';`,
   `export { useTemplateCodeStore, saveTemplateCodeStore } from './src/templating/code-store.js';`,
   `import { useBundledValidators } from './src/module-validators.js';`,
   `useBundledValidators({`,

@@ -11,10 +11,10 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapCodeStatistics } from 'node:v8';
-import { readOwnFile, writeOwnFile } from './own-file.js';
+import { readOwnFile, writeOwnFile } from '../own-file.js';
 import { Script } from 'node:vm';
 
-export const BUNDLE_FILE = fileURLToPath(new URL('../bundle/tsplay.cjs', import.meta.url));
+export const BUNDLE_FILE = fileURLToPath(new URL('../../bundle/tsplay.cjs', import.meta.url));
 
 /** Where the cache lives: $TSPLAY_CODE_CACHE (a directory, or 0 for none), else the user's cache directory. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -3,16 +3,16 @@
 // parser per kind). gather_subset chooses the collectors; the result is keyed
 // as Ansible's setup returns it (ansible_* names, plus gather_subset and
 // module_setup).
-import type { Connection } from './connection/connection.js';
-import { distributionFacts } from './facts/distribution.js';
-import { cpuFacts, memoryFacts } from './facts/hardware.js';
-import { pkgMgrFact, serviceMgrFact } from './facts/managers.js';
-import { networkFacts } from './facts/network.js';
-import { platformFacts } from './facts/platform.js';
-import { factScript } from './facts/script.js';
-import { splitSections } from './facts/sections.js';
-import { resolveSubsets, subsetList, type Collector } from './facts/subsets.js';
-import { envFact, userFacts } from './facts/user.js';
+import type { Connection } from '../connection/connection.js';
+import { distributionFacts } from './distribution.js';
+import { cpuFacts, memoryFacts } from './hardware.js';
+import { pkgMgrFact, serviceMgrFact } from './managers.js';
+import { networkFacts } from './network.js';
+import { platformFacts } from './platform.js';
+import { factScript } from './script.js';
+import { splitSections } from './sections.js';
+import { resolveSubsets, subsetList, type Collector } from './subsets.js';
+import { envFact, userFacts } from './user.js';
 
 export interface GatherOptions {
   /** gather_subset as written: a list or comma-separated text; default all. */

@@ -3,8 +3,8 @@
 // what the file module needs beyond probePaths (link count for "hard", inodes).
 // The host agent answers with the very fields the shell script prints, so one
 // conversion serves both.
-import type { Connection } from './connection/connection.js';
-import { AgentGoneError } from './connection/host-agent.js';
+import type { Connection } from '../connection/connection.js';
+import { AgentGoneError } from '../connection/host-agent.js';
 import { withAgent } from './remote-files.js';
 import { quote } from './shell.js';
 

@@ -1,7 +1,7 @@
 // Running a user's command on a host and shaping the result as Ansible's
 // command/shell/raw modules return it.
-import type { Connection } from './connection/connection.js';
-import { ModuleFailure, type ModuleResult } from './module-types.js';
+import type { Connection } from '../connection/connection.js';
+import { ModuleFailure, type ModuleResult } from '../module-api/module-types.js';
 import { sh } from './shell.js';
 
 function pad(n: number, width = 2): string {

@@ -1,10 +1,10 @@
 // --list-hosts, --list-tasks, --list-tags: what a run would cover, printed
 // without touching a host.
-import type { RunOptions } from './executor/context.js';
-import { effectiveSettings } from './executor/scope.js';
-import { tagsSelected } from './executor/tags.js';
-import type { Inventory } from './inventory/index.js';
-import type { Item, Playbook } from './playbook/types.js';
+import type { RunOptions } from '../executor/context.js';
+import { effectiveSettings } from '../executor/scope.js';
+import { tagsSelected } from '../executor/tags.js';
+import type { Inventory } from '../inventory/index.js';
+import type { Item, Playbook } from '../playbook/types.js';
 
 function walkTasks(items: readonly Item[], parentTags: string[], out: { name: string; tags: string[] }[]): void {
   for (const item of items) {

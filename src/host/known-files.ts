@@ -5,7 +5,7 @@
 // checksum the edit was planned from (the agent's put with ifSha1); if not,
 // the host's answer is planned again. Kept per host agent, so it lives exactly
 // as long as the connection.
-import type { HostAgent } from './connection/host-agent.js';
+import type { HostAgent } from '../connection/host-agent.js';
 import { sha1, type RemoteFileState } from './remote-files.js';
 
 /** Larger files are not kept: their edits take the usual probe, then write. */

@@ -4,10 +4,10 @@
 // probe; apply validates if asked, writes atomically, then reports the result.
 import { hash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from './module-types.js';
-import { ModuleFailure } from './module-types.js';
-import { probePath, probePaths, putFile, sha1, writeFileAtomic, type PutResult, type RemoteFileState } from './remote-files.js';
-import { rememberFile } from './known-files.js';
+import type { Applied, FileDiff, ModuleContext, ModuleResult, Plan } from '../module-api/module-types.js';
+import { ModuleFailure } from '../module-api/module-types.js';
+import { probePath, probePaths, putFile, sha1, writeFileAtomic, type PutResult, type RemoteFileState } from '../host/remote-files.js';
+import { rememberFile } from '../host/known-files.js';
 import {
   addAttributeDiff,
   attributeChanges,
@@ -21,7 +21,8 @@ import {
   type AttributeSpec,
   type ModeInput,
 } from './file-attributes.js';
-import { quote, quoteArgv, splitArgs } from './shell.js';
+import { quote, quoteArgv, raw, splitArgs } from '../host/shell.js';
+import { mustRun } from '../host/run.js';
 
 /** Ansible's limit for showing file contents in a diff. */
 export const MAX_DIFF_SIZE = 104448;
@@ -296,9 +297,9 @@ export async function planAndWrite(
   return { plan, applied: { result: appliedResult(s!, after, put.backupFile) } };
 }
 
+/** A command of the change: its failure fails the task with what it said. */
 async function exec(ctx: ModuleContext<unknown>, command: string): Promise<void> {
-  const res = await ctx.conn.exec(command);
-  if (res.rc !== 0) throw new ModuleFailure(res.stderr.trim() || `command failed with exit ${res.rc}`, { rc: res.rc });
+  await mustRun(ctx.conn, raw(command));
 }
 
 /** plan, planAndApply and apply of a module that puts one content source at dest (template). */

@@ -3,7 +3,7 @@
 // problem reported at once with the module and option named.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Module } from './module-types.js';
-import { loadValidator } from './module-validators.js';
+import { loadValidator } from '../module-validators.js';
 
 const compiled = new WeakMap<Module<any, any>, ValidateFunction>();
 

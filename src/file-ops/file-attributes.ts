@@ -2,8 +2,8 @@
 // (octal number, octal string or symbolic `u+rwx,g-w,o=r` evaluated against the
 // current mode), comparing mode/owner/group with a probed state, the shell to
 // apply them, and Ansible's dict-style diff (`{before: {path, state}, ...}`).
-import { ModuleFailure, type FileDiff } from './module-types.js';
-import { quoteArgv } from './shell.js';
+import { ModuleFailure, type FileDiff } from '../module-api/module-types.js';
+import { quoteArgv } from '../host/shell.js';
 
 export type ModeInput = string | number;
 

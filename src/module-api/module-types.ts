@@ -3,9 +3,9 @@
 // planned. `--check` runs the plan alone, so its prediction is what the real run
 // does, by construction. A module may do both in one round trip (planAndApply)
 // when the host can decide by the plan's own rule.
-import type { Connection } from './connection/connection.js';
-import type { SourceLocation } from './errors.js';
-import type { Step } from './host/run.js';
+import type { Connection } from '../connection/connection.js';
+import type { SourceLocation } from '../errors.js';
+import type { Step } from '../host/run.js';
 
 /** A JSON schema for a module's options (validated and defaulted by ajv). */
 export type OptionSchema = {
@@ -137,6 +137,8 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
    * (`_raw_params` for command/shell/raw); otherwise `k=v` text is split into options.
    */
   freeForm?: string;
+  /** The k=v words lifted out of that free-form text (command's creates=, chdir=...); default: every option. */
+  freeFormKeys?: string[];
   /** false: the module cannot predict its work; in check mode the task is skipped. */
   supportsCheckMode: boolean;
   /** Runs on the controller only (debug, set_fact...): no connection needed. */

@@ -8,7 +8,7 @@
 // stay ASCII. Not translated (JS refuses or differs): scoped flags `(?i:...)`,
 // conditional groups `(?(1)...)`, \N{name}, `i` on non-ASCII bytes in bytes
 // patterns, and \s's exact set for text (JS adds U+FEFF, lacks \x1c-\x1f).
-import { ModuleFailure } from '../module-types.js';
+import { ModuleFailure } from '../../module-api/module-types.js';
 
 export interface PyRegexOptions {
   /** re.MULTILINE: `^`/`$` at every line. */
