@@ -5,9 +5,11 @@ import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
+import etcdctl from './etcdctl.js';
 import fail from './fail.js';
 import file from './file.js';
 import includeVars from './include_vars.js';
+import iplink from './iplink.js';
 import lineinfile from './lineinfile.js';
 import meta from './meta.js';
 import raw from './raw.js';
@@ -27,8 +29,8 @@ import waitFor from './wait_for.js';
 import yum from './yum.js';
 
 const ALL: Module<any, any>[] = [
-  assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
-  slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg,
+  assert, blockinfile, command, copy, debug, etcdctl, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
+  slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg, iplink,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));

@@ -9,20 +9,21 @@
 // restores what it changed. Nothing carries over between files: each boots
 // its own hosts from the machine's root.
 import { afterAll, beforeAll } from 'vitest';
+import type { BootOptions } from '../lab/lab.js';
 import { openLabContext, type LabContext } from './lab-context.js';
 
 export * from './lab-context.js';
 
 /**
- * Boots a lab of `hosts` hosts for the current test file; `setup` runs once it
- * is up. The lab is destroyed in afterAll whatever happened (also when boot or
+ * Boots a lab of `hosts` hosts (with `boot`'s options) for the current test
+ * file; `setup` runs once it is up. The lab is destroyed in afterAll whatever happened (also when boot or
  * setup failed).
  */
-export function useLab(hosts: number, setup?: (ctx: LabContext) => Promise<void>): LabContext {
+export function useLab(hosts: number, setup?: (ctx: LabContext) => Promise<void>, boot: Omit<BootOptions, 'hosts'> = {}): LabContext {
   const ctx = {} as LabContext;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    const opened = await openLabContext(hosts);
+    const opened = await openLabContext(hosts, boot);
     close = opened.close;
     Object.assign(ctx, opened.ctx);
     await setup?.(ctx);

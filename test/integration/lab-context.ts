@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootLab, type Lab } from '../lab/lab.js';
+import { bootLab, type BootOptions, type Lab } from '../lab/lab.js';
 import { CLI } from '../cli-helpers.js';
 
 export interface LabContext {
@@ -81,8 +81,8 @@ export function withConnectTimeout(args: string[]): string[] {
   return args[0] === 'run' && !set ? [...args, '-T', '60'] : args;
 }
 
-/** Boots a lab of `hosts` hosts and wraps it; `close` destroys it and removes `dir` (also when boot failed half-way). */
-export async function openLabContext(hosts: number): Promise<{ ctx: LabContext; close: () => Promise<void> }> {
+/** Boots a lab of `hosts` hosts (with `boot`'s options) and wraps it; `close` destroys it and removes `dir` (also when boot failed half-way). */
+export async function openLabContext(hosts: number, boot: Omit<BootOptions, 'hosts'> = {}): Promise<{ ctx: LabContext; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-it-'));
   let lab: Lab | undefined;
   const close = async (): Promise<void> => {
@@ -95,7 +95,7 @@ export async function openLabContext(hosts: number): Promise<{ ctx: LabContext; 
   try {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
-    lab = await bootLab({ hosts });
+    lab = await bootLab({ ...boot, hosts });
     const booted = lab;
     copyFileSync(booted.knownHostsFile, join(home, '.ssh', 'known_hosts'));
     const ctx: LabContext = {

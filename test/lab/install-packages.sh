@@ -5,14 +5,15 @@
 # mount) and procps (pgrep, for the lab's own checks). For local package
 # repositories of stand-in packages (test/lab/package-repos.ts): dpkg-dev
 # (dpkg-scanpackages), rpm (rpmbuild), createrepo-c, and dnf to install from
-# them on the hosts.
+# them on the hosts. etcd-server and etcd-client for the etcdctl module's lab
+# test (test/integration/etcdctl.test.ts).
 # Idempotent and quiet: installs only what is missing, prints apt's output only
 # when it fails. Waits for the dpkg lock if another apt is running.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(systemd systemd-container dbus openssh-server openssh-client iproute2 sudo util-linux procps
-  dpkg-dev rpm createrepo-c dnf)
+  dpkg-dev rpm createrepo-c dnf etcd-server etcd-client)
 
 missing=()
 for p in "${packages[@]}"; do
