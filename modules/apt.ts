@@ -4,7 +4,7 @@
 import { ModuleFailure, type Module, type ModuleResult, type Plan } from '../src/module-api/module-types.js';
 import { runSteps, type Step } from '../src/host/run.js';
 import { aptName, installStep, readApt, removeStep, requireAvailable, updateCacheStep, type AptOptions } from '../src/packages/apt-host.js';
-import { anyChange, changesDiff, packageChanges, wantedState } from '../src/packages/request.js';
+import { anyChange, changesCreate, changesDiff, packageChanges, wantedState } from '../src/packages/request.js';
 
 interface AptArgs {
   name?: string[];
@@ -84,12 +84,15 @@ const apt: Module<AptArgs, Step[]> = {
     const state = wantedState(a.state);
     const found = await readApt(ctx.conn, names);
     const changes = packageChanges(names, state, found);
-    requireAvailable(changes.install, found);
+    // A dry run after a task that would add a repository cannot know what it offers.
+    const repository = ctx.planned?.any('file', (p) => p.startsWith('/etc/apt/sources.list'));
+    if (!repository) requireAvailable(changes.install, found);
+    if (repository && changes.install.some((p) => !found.get(p.name)?.candidate)) cache.depends_on = repository;
     const steps: Step[] = [];
     const toInstall = [...changes.install, ...changes.upgrade].map((p) => p.spec);
     if (toInstall.length) steps.push(installStep(options(a), toInstall));
     if (changes.remove.length) steps.push(removeStep(options(a), changes.remove.map((p) => p.name)));
-    return { changed: anyChange(changes), state: steps, diff: changesDiff(changes), result: cache };
+    return { changed: anyChange(changes), state: steps, diff: changesDiff(changes), result: cache, creates: changesCreate(changes) };
   },
   async apply(ctx, plan: Plan<Step[]>) {
     const outs = await runSteps(ctx.conn, plan.state ?? []);

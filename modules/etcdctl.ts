@@ -4,7 +4,7 @@
 // prefix (a v2 directory) can be removed; members are added, updated and
 // removed after reading `member list`; `health: true` only reports. Secrets and
 // values go to etcdctl on stdin (src/etcd/command.ts), never on a command line.
-import { ModuleFailure, planOfSteps, type Module } from '../src/module-api/module-types.js';
+import { ModuleFailure, planOfSteps, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
 import { runEtcd, type EtcdStep, type EtcdTarget } from '../src/etcd/command.js';
 import { keyPlan, readKey } from '../src/etcd/keys.js';
 import { healthResult, memberPlan, readCluster } from '../src/etcd/members.js';
@@ -59,19 +59,17 @@ const etcdctl: Module<EtcdctlArgs, undefined> = {
     requiredBy: { user: ['password'], password: ['user'], value: ['key'], prefix: ['key'] },
   },
   async plan(ctx) {
-    const a = ctx.args;
-    const t: EtcdTarget = { ...a };
-    // Membership and health use the v3 API whatever `api` says: etcd 3.4 always serves it, and its JSON has what the plan needs.
-    const v3: EtcdTarget = { ...a, api: 'v3' };
-    if (a.health) return { changed: false, result: healthResult(await readCluster(ctx.conn, v3, true)) };
-    if (a.member) {
-      const { steps, result } = memberPlan(v3, { member: a.member, name: a.name, peer_urls: a.peer_urls }, await readCluster(ctx.conn, v3, false));
-      return planOfSteps(steps, result);
+    try {
+      return await planEtcd(ctx);
+    } catch (err) {
+      // A dry run cannot reach a cluster that earlier tasks would (re)start or configure:
+      // a write is then predicted, depending on that task.
+      const etcdTask = ctx.planned?.any('unit', (u) => u.startsWith('etcd'));
+      if (!etcdTask || !(err instanceof ModuleFailure)) throw err;
+      const a = ctx.args;
+      const writes = (a.member ?? (a.health ? undefined : a.state)) === 'present';
+      return { changed: writes, result: { changed: writes, depends_on: etcdTask } };
     }
-    if (!a.key) throw new ModuleFailure('key must not be empty');
-    const req = { key: a.key, value: a.value, state: a.state, prefix: a.prefix === true };
-    const { steps, result, diff } = keyPlan(t, req, await readKey(ctx.conn, t, req));
-    return planOfSteps(steps, result, diff ? { diff: [diff] } : {});
   },
   // Not the engine's default apply: these steps carry stdin (credentials, the value).
   async apply(ctx, plan) {
@@ -79,5 +77,22 @@ const etcdctl: Module<EtcdctlArgs, undefined> = {
     return { result: { ...plan.result, changed: true } };
   },
 };
+
+/** The plan from what the cluster holds now. */
+async function planEtcd(ctx: ModuleContext<EtcdctlArgs>): Promise<Plan<undefined>> {
+  const a = ctx.args;
+  const t: EtcdTarget = { ...a };
+  // Membership and health use the v3 API whatever `api` says: etcd 3.4 always serves it, and its JSON has what the plan needs.
+  const v3: EtcdTarget = { ...a, api: 'v3' };
+  if (a.health) return { changed: false, result: healthResult(await readCluster(ctx.conn, v3, true)) };
+  if (a.member) {
+    const { steps, result } = memberPlan(v3, { member: a.member, name: a.name, peer_urls: a.peer_urls }, await readCluster(ctx.conn, v3, false));
+    return planOfSteps(steps, result);
+  }
+  if (!a.key) throw new ModuleFailure('key must not be empty');
+  const req = { key: a.key, value: a.value, state: a.state, prefix: a.prefix === true };
+  const { steps, result, diff } = keyPlan(t, req, await readKey(ctx.conn, t, req));
+  return planOfSteps(steps, result, diff ? { diff: [diff] } : {});
+}
 
 export default etcdctl;

@@ -252,6 +252,7 @@ async function planFile(ctx: ModuleContext<FileArgs>): Promise<Plan<FilePlanStat
     result,
     diff: p.changed && !p.noDiff ? diff : undefined,
     state: { commands: p.commands, report: p.report, base: p.base },
+    creates: p.changed && state !== 'absent' ? [{ kind: 'file', key: path }] : undefined,
   };
 }
 

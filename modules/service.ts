@@ -3,7 +3,7 @@
 // module does them, SysV init scripts through `service`.
 import { planOfSteps, type Module } from '../src/module-api/module-types.js';
 import { probe } from '../src/host/run.js';
-import { readUnit, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
+import { plannedUnit, readUnit, unitCreates, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
 import { readSysv, sysvPlan } from '../src/services/sysv-service.js';
 import { raw } from '../src/host/shell.js';
 
@@ -45,8 +45,9 @@ const service: Module<ServiceArgs, undefined> = {
     const a = ctx.args;
     if (await usesSystemd(ctx)) {
       const req = { name: a.name, state: a.state, enabled: a.enabled, flags: [] };
-      const { steps, result } = unitPlan(req, await readUnit(ctx.conn, a.name, []));
-      return planOfSteps(steps, result);
+      const { unit, dependsOn } = plannedUnit(a.name, await readUnit(ctx.conn, a.name, []), ctx.planned);
+      const { steps, result } = unitPlan(req, unit);
+      return planOfSteps(steps, { ...result, ...(dependsOn ? { depends_on: dependsOn } : {}) }, { creates: unitCreates(a.name, steps) });
     }
     const { steps, result } = sysvPlan(a.name, a, await readSysv(ctx.conn, a.name));
     return planOfSteps(steps, result);

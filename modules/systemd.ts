@@ -2,7 +2,7 @@
 // Ansible's systemd module decides them; daemon_reload/daemon_reexec run
 // first in a real run and are not changes.
 import { planOfSteps, ModuleFailure, type Module } from '../src/module-api/module-types.js';
-import { readUnit, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
+import { plannedUnit, readUnit, unitCreates, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
 import type { Step } from '../src/host/run.js';
 
 export interface SystemdArgs {
@@ -62,8 +62,9 @@ const systemd: Module<SystemdArgs, undefined> = {
       }
     }
     const req = { name: a.name, state: a.state, enabled: a.enabled, masked: a.masked, flags: flags(a) };
-    const { steps, result } = unitPlan(req, await readUnit(ctx.conn, a.name, req.flags));
-    return planOfSteps(steps, result);
+    const { unit, dependsOn } = plannedUnit(a.name, await readUnit(ctx.conn, a.name, req.flags), ctx.planned);
+    const { steps, result } = unitPlan(req, unit);
+    return planOfSteps(steps, { ...result, ...(dependsOn ? { depends_on: dependsOn } : {}) }, { creates: unitCreates(a.name, steps) });
   },
 };
 

@@ -6,6 +6,7 @@ import type { Inventory } from '../inventory/index.js';
 import type { Reporter } from '../output/events.js';
 import type { Templar } from '../templating/templar.js';
 import type { RunStats } from './stats.js';
+import { PlannedChanges } from './planned-changes.js';
 
 export interface RunOptions {
   check: boolean;
@@ -33,6 +34,8 @@ export class HostState {
   setFacts: Record<string, unknown> = {};
   includeVars: Record<string, unknown> = {};
   unreachable = false;
+  /** What a dry run's earlier tasks would have changed here. */
+  readonly planned = new PlannedChanges();
   constructor(readonly name: string) {}
 }
 

@@ -45,6 +45,11 @@ export interface TaskOutcome {
   effects?: Effects;
 }
 
+/** How a dry run names the task that would make something (role : name). */
+function plannedBy(task: Task, eff: Effective): string {
+  return `${eff.role ? `${eff.role.name} : ` : ''}${task.name ?? task.action}`;
+}
+
 /** A module's effects on a host's variables (a failed task has none). */
 export function applyEffects(state: HostState, outcome: TaskOutcome): void {
   const effects = outcome.effects;
@@ -274,9 +279,10 @@ export class TaskRunner {
       renderTemplate: (text, extra, source) =>
         templar.renderText(text, extra ? { ...vars, ...extra } : view, { searchPaths: this.searchPaths(task, eff, source) }),
       evaluate: (expression) => templar.evaluate(expression, view),
+      planned: check ? hostState(run, host).planned : undefined,
     };
 
-    const attempt = () => this.execute(module, ctx, check);
+    const attempt = () => this.execute(module, ctx, check, plannedBy(task, eff));
     let outcome = await attempt();
     outcome = this.applyOverrides(outcome, task, vars, module);
     if (task.until && task.until.length > 0) {
@@ -313,9 +319,10 @@ export class TaskRunner {
     return this.conditionHolds(task.until!, this.env.run.templar.view(withResult), task, 'until');
   }
 
-  private async execute(module: Module<any, any>, ctx: ModuleContext<Record<string, unknown>>, check: boolean): Promise<TaskOutcome> {
+  private async execute(module: Module<any, any>, ctx: ModuleContext<Record<string, unknown>>, check: boolean, by: string): Promise<TaskOutcome> {
     try {
       const { plan, applied } = await planAndApply(module, ctx, check);
+      if (check && plan.changed && plan.creates) hostState(this.env.run, ctx.host).planned.record(plan.creates, by);
       if (check && (plan.unpredictable || (!module.supportsCheckMode && plan.changed))) {
         const msg = plan.unpredictable ?? `remote module (${module.name}) does not support check mode`;
         return { status: 'skipped', ignored: false, result: { ...plan.result, changed: false, skipped: true, msg }, diff: [], noLog: false };

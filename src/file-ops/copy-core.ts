@@ -157,7 +157,8 @@ export async function planWrite(
 
   if (writeContent) {
     const result = { dest, src: source.src, checksum };
-    return { changed: true, result, diff: [contentDiff(target, source.data, source.header)], state };
+    const creates = [{ kind: 'file' as const, key: dest }, ...(createDir ? [{ kind: 'file' as const, key: createDir }] : [])];
+    return { changed: true, result, diff: [contentDiff(target, source.data, source.header)], state, creates };
   }
   const result = fileResult(dest, target);
   if (!hasChanges(attrs)) return { changed: false, result, state };

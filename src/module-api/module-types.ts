@@ -61,6 +61,8 @@ export interface Plan<S = unknown> {
    * plan's. Their summaries name what check mode would do.
    */
   steps?: Step[];
+  /** What the change makes (files, packages, units): a dry run remembers it for later tasks (PlannedChanges). */
+  creates?: PlannedTarget[];
   /**
    * Set when the change cannot be predicted without doing it (command, shell):
    * in check mode the task is reported skipped with this message.
@@ -113,6 +115,23 @@ export interface ModuleContext<A> {
   renderTemplate(text: string, extraVars?: Record<string, unknown>, sourcePath?: string): string;
   /** Evaluate a bare Jinja expression (`when`-style) with this task's variables. */
   evaluate(expression: string): unknown;
+  /**
+   * In check mode only: what earlier tasks of the run would have made on this
+   * host, by the task that would make it (see src/executor/planned-changes.ts).
+   */
+  readonly planned?: PlannedLookup;
+}
+
+export type PlannedKind = 'file' | 'package' | 'unit';
+
+export interface PlannedTarget {
+  kind: PlannedKind;
+  key: string;
+}
+
+export interface PlannedLookup {
+  by(kind: PlannedKind, key: string): string | undefined;
+  any(kind: PlannedKind, test?: (key: string) => boolean): string | undefined;
 }
 
 /** Raised by a module to fail the task with a message and extra return values. */

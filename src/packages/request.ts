@@ -2,7 +2,7 @@
 // an optional version spec), a wanted state, and what was found on the host;
 // from these, which packages to install, upgrade or remove, and how a dry run
 // names them (--diff, the result).
-import type { FileDiff } from '../module-api/module-types.js';
+import type { FileDiff, PlannedTarget } from '../module-api/module-types.js';
 
 export type WantedState = 'present' | 'latest' | 'absent';
 
@@ -63,4 +63,9 @@ export function changesDiff(c: PackageChanges): FileDiff[] {
     section('The following packages will be upgraded', c.upgrade) +
     section('The following packages will be REMOVED', c.remove);
   return [{ before: '', after: '', prepared: prepared.trimEnd() }];
+}
+
+/** What a dry run remembers of the change: the packages it would install or upgrade. */
+export function changesCreate(c: PackageChanges): PlannedTarget[] {
+  return [...c.install, ...c.upgrade].map((p) => ({ kind: 'package', key: p.name }));
 }

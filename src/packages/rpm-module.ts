@@ -3,7 +3,7 @@
 // yum module, with a warning, where Ansible 2.14 refuses it.
 import { ModuleFailure, type Module, type Plan } from '../module-api/module-types.js';
 import { runSteps, type Step } from '../host/run.js';
-import { anyChange, changesDiff, packageChanges, wantedState, type PackageName } from './request.js';
+import { anyChange, changesCreate, changesDiff, packageChanges, wantedState, type PackageName } from './request.js';
 import { makecacheStep, readRpm, requireOffered, rpmStep, rpmTool, type RpmOptions } from './rpm-host.js';
 
 export interface RpmArgs {
@@ -85,7 +85,10 @@ export function rpmPackageModule(name: 'dnf' | 'yum'): Module<RpmArgs, RpmState>
       const state = wantedState(a.state ?? (a.autoremove ? 'absent' : 'present'));
       const { found, unknown } = await readRpm(ctx.conn, o, names, state === 'latest');
       const changes = packageChanges(names, state, found);
-      requireOffered(unknown.filter((s) => changes.install.some((p) => p.spec === s)));
+      const missing = unknown.filter((s) => changes.install.some((p) => p.spec === s));
+      // A dry run after a task that would add a repository cannot know what it offers.
+      const repository = missing.length ? ctx.planned?.any('file', (p) => p.startsWith('/etc/yum.repos.d/')) : undefined;
+      if (!repository) requireOffered(missing);
       const steps: Step[] = [];
       if (changes.install.length) steps.push(rpmStep(o, 'install', changes.install.map((p) => p.spec)));
       if (changes.upgrade.length) steps.push(rpmStep(o, 'upgrade', changes.upgrade.map((p) => p.spec)));
@@ -96,8 +99,8 @@ export function rpmPackageModule(name: 'dnf' | 'yum'): Module<RpmArgs, RpmState>
         ...changes.remove.map((p) => `Removed: ${p.spec}`),
       ];
       const changed = anyChange(changes);
-      const result = { msg: changed ? '' : 'Nothing to do', rc: 0, results, ...extra };
-      return { changed, state: { steps, results }, diff: changesDiff(changes), result };
+      const result = { msg: changed ? '' : 'Nothing to do', rc: 0, results, ...extra, ...(repository ? { depends_on: repository } : {}) };
+      return { changed, state: { steps, results }, diff: changesDiff(changes), result, creates: changesCreate(changes) };
     },
     prepare(ctx) {
       const a = ctx.args;

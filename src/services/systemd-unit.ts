@@ -3,7 +3,7 @@
 // and the steps that bring it to what the task asks, decided as Ansible's
 // systemd module decides them (mask, then enable, then the state).
 import type { Connection } from '../connection/connection.js';
-import { ModuleFailure, type ModuleResult } from '../module-api/module-types.js';
+import { ModuleFailure, type ModuleResult, type PlannedLookup, type PlannedTarget } from '../module-api/module-types.js';
 import { probe, type Step } from '../host/run.js';
 import { quote, raw } from '../host/shell.js';
 
@@ -153,4 +153,24 @@ export function unitPlan(req: UnitRequest, unit: UnitStatus): { steps: Step[]; r
     if (verb) steps.push(verbStep(req, verb));
   }
   return { steps, result };
+}
+
+const UNIT_DIRS = ['/etc/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
+
+/**
+ * In a dry run, a unit that is not there yet but that an earlier task would
+ * make (its unit file, or a package, which may bring it) is taken as a new,
+ * stopped and disabled unit; the plan then depends on that task.
+ */
+export function plannedUnit(name: string, unit: UnitStatus, planned: PlannedLookup | undefined): { unit: UnitStatus; dependsOn?: string } {
+  if (unit.found || !planned) return { unit };
+  const file = name.includes('.') ? name : `${name}.service`;
+  const dependsOn = UNIT_DIRS.map((d) => planned.by('file', `${d}/${file}`)).find(Boolean) ?? planned.any('package');
+  if (!dependsOn) return { unit };
+  return { unit: { status: { LoadState: 'loaded', ActiveState: 'inactive' }, found: true, enabled: false, masked: false }, dependsOn };
+}
+
+/** What a dry run remembers of a unit the steps start or restart. */
+export function unitCreates(name: string, steps: Step[]): PlannedTarget[] {
+  return steps.some((s) => /^systemctl (start|restart|reload) /.test(s.summary)) ? [{ kind: 'unit', key: name }] : [];
 }
