@@ -28,4 +28,9 @@ export class PlannedChanges {
     for (const [key, task] of this.made.get(kind) ?? []) if (test(key)) return task;
     return undefined;
   }
+
+  /** Every target of a kind, in the order first planned. */
+  list(kind: PlannedKind): string[] {
+    return [...(this.made.get(kind)?.keys() ?? [])];
+  }
 }

@@ -6,13 +6,13 @@ import type { Connection } from '../connection/connection.js';
 import { openConnection } from '../connection/factory.js';
 import { ExitCode } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
-import type { Reporter } from '../output/events.js';
+import type { HostPlan, Reporter } from '../output/events.js';
 import type { Playbook } from '../playbook/types.js';
 import { Templar } from '../templating/templar.js';
 import { onInterrupt } from '../cli/interrupt.js';
 import type { RunContext, RunOptions } from './context.js';
 import { PlayRunner } from './play-runner.js';
-import { RunStats } from './stats.js';
+import { RunStats, type HostStats } from './stats.js';
 
 export type ConnectionFactory = (host: string, vars: Record<string, unknown>, options: RunOptions) => Promise<Connection>;
 
@@ -61,7 +61,9 @@ export async function runPlaybooks(
       }
     }
     // The recap does not wait for the connections to close (~5 ms a host).
-    reporter.emit({ kind: 'recap', stats: run.stats.summary() });
+    const stats = run.stats.summary();
+    reporter.emit({ kind: 'recap', stats });
+    if (options.check && options.diff) reporter.emit({ kind: 'plan_summary', hosts: planSummary(run, stats) });
   } finally {
     unregister();
     await closeAll();
@@ -69,4 +71,19 @@ export async function runPlaybooks(
   if (run.stats.anyUnreachable()) return ExitCode.unreachable;
   if (run.stats.anyFailed()) return ExitCode.hostFailed;
   return ExitCode.ok;
+}
+
+/** What the dry run would change, by host: its changed count and what earlier tasks would make. */
+function planSummary(run: RunContext, stats: Map<string, HostStats>): Map<string, HostPlan> {
+  const out = new Map<string, HostPlan>();
+  for (const [host, s] of stats) {
+    const planned = run.hosts.get(host)?.planned;
+    out.set(host, {
+      changed: s.changed,
+      files: planned?.list('file') ?? [],
+      packages: planned?.list('package') ?? [],
+      services: planned?.list('unit') ?? [],
+    });
+  }
+  return out;
 }

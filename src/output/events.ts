@@ -33,8 +33,16 @@ export interface NoHosts { kind: 'no_hosts'; pattern: string }
 export interface NoHostsLeft { kind: 'no_hosts_left' }
 export interface Recap { kind: 'recap'; stats: Map<string, HostStats> }
 export interface HostsList { kind: 'list'; title: string; lines: string[] }
+/** What a dry run would change on each host (--check --diff), after the recap. */
+export interface PlanSummary { kind: 'plan_summary'; hosts: Map<string, HostPlan> }
+export interface HostPlan {
+  changed: number;
+  files: string[];
+  packages: string[];
+  services: string[];
+}
 
-export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | Retry | NoHosts | NoHostsLeft | Recap | HostsList;
+export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | Retry | NoHosts | NoHostsLeft | Recap | HostsList | PlanSummary;
 
 export interface Reporter {
   emit(event: RunEvent): void;

@@ -20,6 +20,7 @@ export class JsonReporter implements Reporter {
     no_hosts_left: (e) => e,
     list: (e) => e,
     recap: (e) => ({ kind: 'recap', stats: Object.fromEntries(e.stats) }),
+    plan_summary: (e) => ({ kind: 'plan_summary', hosts: Object.fromEntries(e.hosts) }),
   };
 
   emit(event: RunEvent): void {

@@ -137,6 +137,16 @@ export class TextReporter implements Reporter {
     no_hosts: () => this.print('skipping: no hosts matched'),
     no_hosts_left: () => this.print(banner('NO MORE HOSTS LEFT')),
     list: (e) => this.print(`${e.title}\n${e.lines.map((l) => `    ${l}`).join('\n')}`),
+    plan_summary: (e) => {
+      this.print(banner('PLAN SUMMARY'));
+      for (const [host, p] of e.hosts) {
+        this.print(`${host}: ${p.changed} change${p.changed === 1 ? '' : 's'}`);
+        for (const [what, list] of [['files', p.files], ['packages', p.packages], ['services', p.services]] as const) {
+          if (list.length > 0) this.print(`    ${what}: ${list.join(', ')}`);
+        }
+      }
+      this.print('');
+    },
     recap: (e) => {
       this.print(banner('PLAY RECAP'));
       for (const [host, s] of e.stats) {

@@ -170,7 +170,7 @@ export function plannedUnit(name: string, unit: UnitStatus, planned: PlannedLook
   return { unit: { status: { LoadState: 'loaded', ActiveState: 'inactive' }, found: true, enabled: false, masked: false }, dependsOn };
 }
 
-/** What a dry run remembers of a unit the steps start or restart. */
+/** What a dry run remembers of a unit the steps start, restart or enable. */
 export function unitCreates(name: string, steps: Step[]): PlannedTarget[] {
-  return steps.some((s) => /^systemctl (start|restart|reload) /.test(s.summary)) ? [{ kind: 'unit', key: name }] : [];
+  return steps.some((s) => /^systemctl (start|restart|reload|enable) /.test(s.summary)) ? [{ kind: 'unit', key: name }] : [];
 }

@@ -29,8 +29,9 @@ describe('planned changes', () => {
     expect(plannedUnit('kubelet', MISSING, q).dependsOn).toBe('install');
   });
 
-  it('remembers a unit that the steps start or restart', () => {
+  it('remembers a unit that the steps start, restart or enable', () => {
     expect(unitCreates('etcd', [{ summary: 'systemctl restart etcd', command: ['systemctl', 'restart', 'etcd'] }])).toEqual([{ kind: 'unit', key: 'etcd' }]);
-    expect(unitCreates('etcd', [{ summary: 'systemctl enable etcd', command: ['systemctl', 'enable', 'etcd'] }])).toEqual([]);
+    expect(unitCreates('etcd', [{ summary: 'systemctl enable etcd', command: ['systemctl', 'enable', 'etcd'] }])).toEqual([{ kind: 'unit', key: 'etcd' }]);
+    expect(unitCreates('etcd', [{ summary: 'systemctl stop etcd', command: ['systemctl', 'stop', 'etcd'] }])).toEqual([]);
   });
 });

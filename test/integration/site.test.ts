@@ -73,6 +73,10 @@ describeLab('playbooks/site.yml builds the seed cluster on three lab hosts', () 
     const after = await Promise.all(['h1', 'h2', 'h3'].map((h) => ctx.sh(h, 'md5sum /etc/default/etcd; ls /etc/kubernetes 2>&1; dpkg -l kubelet kube-apiserver 2>&1 | tail -n 2; ip -br link show docker0 2>&1; true')));
     expect(after, 'the dry run touched nothing').toEqual(before);
     expect(check.stdout).toContain('+ETCD_INITIAL_CLUSTER=');
+    // It ends with what each host would get.
+    const summary = check.stdout.slice(check.stdout.indexOf('PLAN SUMMARY'));
+    expect(summary, check.stdout).toMatch(/^h1: \d+ changes\n {4}files: .*\/etc\/default\/etcd.*\n {4}packages: kube-apiserver, kube-controller-manager, kube-scheduler\n {4}services: .*kube-apiserver/m);
+    expect(summary).toMatch(/^h2: \d+ changes\n {4}files: .*\/etc\/kubernetes\/kubelet.*\n {4}packages: docker\.io, flannel, kubelet, kube-proxy\n {4}services: .*flanneld/m);
 
     const first = await site();
     expect(first.code, show(first)).toBe(0);
