@@ -27,10 +27,13 @@ import service from './service.js';
 import systemd from './systemd.js';
 import waitFor from './wait_for.js';
 import yum from './yum.js';
+import yumRepository from './yum_repository.js';
+import aptRepository from './apt_repository.js';
 
 const ALL: Module<any, any>[] = [
   assert, blockinfile, command, copy, debug, etcdctl, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
   slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg, iplink,
+  yumRepository, aptRepository,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));

@@ -144,6 +144,67 @@ export const CASES: Record<string, string> = {
         dest: "{{ out }}/state.txt"
         content: "{{ active.stdout }} {{ enabled.stdout }} {{ started.status.LoadState }} {{ started.name == unit }}\\n"
 `,
+  // yum_repository and apt_repository: .repo files written into the output
+  // dir (reposdir), an apt sources file named from it (copied there to be
+  // compared); sections added, replaced and removed, lines added and removed.
+  repositories: `- hosts: lab
+  gather_facts: false
+  vars:
+    tag: "tsplay{{ out | replace('/', '-') }}"
+  tasks:
+    - file: path={{ out }} state=directory
+    - yum_repository:
+        name: stand-ins
+        description: stand-in packages
+        baseurl: "file://{{ out }}/rpm"
+        reposdir: "{{ out }}"
+        enabled: true
+        gpgcheck: false
+        priority: 10
+        exclude: [pk-a, pk-b]
+    - yum_repository:
+        name: extra
+        file: stand-ins
+        description: "extra for {{ inventory_hostname }}"
+        baseurl: ["http://a.invalid/x", "http://b.invalid/y"]
+        reposdir: "{{ out }}"
+        gpgkey: http://a.invalid/key
+        sslverify: false
+        module_hotfixes: true
+        includepkgs: pk-c
+        metadata_expire: 300
+    - yum_repository:
+        name: gone
+        description: removed again
+        mirrorlist: http://m.invalid/list
+        reposdir: "{{ out }}"
+        mode: "0600"
+    - yum_repository: name=gone reposdir={{ out }} state=absent
+    - apt_repository:
+        repo: "deb [trusted=yes] file:{{ out }}/deb ./"
+        filename: "{{ tag }}"
+        update_cache: false
+        mode: "0640"
+    - apt_repository:
+        repo: "deb-src  http://deb.invalid/{{ inventory_hostname }}{{ out }}   bookworm main"
+        filename: "{{ tag }}"
+        update_cache: false
+    - apt_repository:
+        repo: "deb http://gone.invalid{{ out }} bookworm main"
+        filename: "{{ tag }}-gone"
+        update_cache: false
+    - apt_repository:
+        repo: "deb http://gone.invalid{{ out }} bookworm main"
+        state: absent
+        update_cache: false
+    - command: cp -p /etc/apt/sources.list.d/{{ tag }}.list {{ out }}/apt.list
+      changed_when: false
+    - stat: path=/etc/apt/sources.list.d/{{ tag }}-gone.list
+      register: gone
+    - copy:
+        content: "{{ gone.stat.exists }}\\n"
+        dest: "{{ out }}/gone.txt"
+`,
   // Escapes in k=v arguments: Ansible decodes \\n in a quoted value.
   'kv-escapes': `- hosts: lab
   gather_facts: false
