@@ -6,9 +6,12 @@
 // with them, or with a live ansible-playbook under TSPLAY_DIFF_LIVE=1.
 // Ansible checks host keys against the lab's known_hosts (an ansible.cfg with
 // UserKnownHostsFile; ANSIBLE_HOST_KEY_CHECKING is not set).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRecording, recordingHash, writeRecording, type Recording } from '../differential/recording.js';
+import { buildDebRepo, buildRpmRepo, installRepoOnHost, type StandInPackage } from '../lab/package-repos.js';
 import { openLabContext, recap, runProgram, type LabContext, type Recap, type RunResult } from './lab-context.js';
 
 export const HOSTS = ['h1', 'h2', 'h3'];
@@ -205,6 +208,37 @@ export const CASES: Record<string, string> = {
         content: "{{ gone.stat.exists }}\\n"
         dest: "{{ out }}/gone.txt"
 `,
+  // Packages from the lab's local repositories (prepareSshHosts): each tool
+  // installs and removes its own packages (named from the output dir), so that
+  // the two runs do not see each other's work.
+  packages: `- hosts: lab
+  gather_facts: false
+  vars:
+    tool: "{{ out | dirname | basename }}"
+  tasks:
+    - file: path={{ out }} state=directory
+    - apt:
+        name: ["pkd-{{ tool }}-app", "pkd-{{ tool }}-tool"]
+        state: present
+    - apt:
+        name: "pkd-{{ tool }}-tool"
+        state: absent
+    - dnf:
+        name: "pkd-{{ tool }}-rpm"
+        state: present
+    - package:
+        name: "pkd-{{ tool }}-lib"
+        state: latest
+    - command: dpkg-query -W -f='\${db:Status-Abbrev}\${Version} ' pkd-{{ tool }}-app pkd-{{ tool }}-lib
+      register: deb
+      changed_when: false
+    - command: rpm -q --qf '%{VERSION}' pkd-{{ tool }}-rpm
+      register: rpmq
+      changed_when: false
+    - copy:
+        dest: "{{ out }}/state.txt"
+        content: "{{ deb.stdout }}/ {{ rpmq.stdout }}\\n"
+`,
   // Escapes in k=v arguments: Ansible decodes \\n in a quoted value.
   'kv-escapes': `- hosts: lab
   gather_facts: false
@@ -243,6 +277,29 @@ stdout_callback = default
 ssh_args = ${sshArgs}
 pipelining = True
 `;
+
+const STAND_INS: StandInPackage[] = ['ansible', 'tsplay'].flatMap((tool) => [
+  { name: `pkd-${tool}-lib`, version: '1.0' },
+  { name: `pkd-${tool}-app`, version: '1.0', depends: [`pkd-${tool}-lib`] },
+  { name: `pkd-${tool}-tool`, version: '1.0' },
+  { name: `pkd-${tool}-rpm`, version: '1.0' },
+]);
+
+/** Local deb and rpm repositories of stand-in packages on every host, for the packages case. */
+export async function prepareSshHosts(ctx: LabContext): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-diff-repos-'));
+  try {
+    await buildDebRepo(join(dir, 'deb'), STAND_INS);
+    await buildRpmRepo(join(dir, 'rpm'), STAND_INS);
+    for (const h of ctx.lab.hosts) {
+      await installRepoOnHost(ctx.lab, h.name, 'deb', join(dir, 'deb'), { writeSource: true, disableOtherSources: true });
+      await installRepoOnHost(ctx.lab, h.name, 'rpm', join(dir, 'rpm'), { writeSource: true });
+      await ctx.sh(h.name, 'apt-get update -q >/dev/null');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Writes the inventory, the playbooks, their files and ansible.cfg into the lab context's dir. */
 export function writeSshCaseFiles(ctx: LabContext): void {
@@ -304,7 +361,7 @@ const RECORDED_DIR = join(fileURLToPath(import.meta.url), '..', 'recorded');
 export const sshCaseNames = (): string[] => Object.keys(CASES).map((n) => `ssh-${n}`);
 export const sshRecordingFile = (name: string): string => join(RECORDED_DIR, `ssh-${name}.json`);
 export const sshCaseHash = (name: string): string =>
-  recordingHash([CASES[name]!, JSON.stringify(SUPPORT_FILES), ansibleCfg('SSH_ARGS'), JSON.stringify(HOSTS)]);
+  recordingHash([CASES[name]!, JSON.stringify(SUPPORT_FILES), ansibleCfg('SSH_ARGS'), JSON.stringify(HOSTS), JSON.stringify(STAND_INS)]);
 export const readSshRecording = (name: string): SshRecording | undefined => readRecording(sshRecordingFile(name));
 
 /** Boots a lab, runs ansible-playbook twice on each named case (ssh-NAME) and records what it did. */
@@ -312,6 +369,7 @@ export async function recordSshCases(names: string[], ansibleCore: string, log: 
   const { ctx, close } = await openLabContext(HOSTS.length);
   try {
     writeSshCaseFiles(ctx);
+    await prepareSshHosts(ctx);
     for (const full of names) {
       const name = full.replace(/^ssh-/, '');
       const first = await observeSsh(ctx, await runAnsible(ctx, name), outDir('ansible', name));

@@ -13,6 +13,7 @@ import {
   closeAnsibleMasters,
   observeSsh,
   outDir,
+  prepareSshHosts,
   readSshRecording,
   runAnsible,
   sshCaseHash,
@@ -25,7 +26,10 @@ const LIVE = process.env.TSPLAY_DIFF_LIVE === '1';
 const inCI = process.env.CI === 'true';
 
 describeLab('differential over SSH: tsplay against ansible-playbook on the same lab hosts', () => {
-  const ctx = useLab(3, async (c) => writeSshCaseFiles(c));
+  const ctx = useLab(3, async (c) => {
+    writeSshCaseFiles(c);
+    await prepareSshHosts(c);
+  });
   // Runs before useLab's afterAll (after-hooks run in reverse order).
   afterAll(async () => {
     if (LIVE && ctx.lab) await closeAnsibleMasters(ctx);
