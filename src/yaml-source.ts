@@ -109,15 +109,20 @@ class Converter {
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const keys = new Map<string, SourceLocation>();
+      const written = new Set<string>(); // keys written here, not merged in with `<<`
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
-        if (isScalar(keyNode) && keyNode.value === '<<') {
+        // yaml 2.6+ gives the merge key a symbol value; its source is still `<<`
+        if (isScalar(keyNode) && (keyNode.value === '<<' || (typeof keyNode.value === 'symbol' && keyNode.source === '<<'))) {
           this.mergeInto(out, keys, pair.value as YamlNode, doc);
           continue;
         }
         const key = keyNode === null ? 'null' : String(isScalar(keyNode) ? keyNode.value : this.convert(keyNode, doc));
-        keys.set(key, this.at(keyNode?.range?.[0]));
+        const at = this.at(keyNode?.range?.[0]);
+        if (written.has(key)) this.duplicateKey(key, keys.get(key)!, at, this.at(node.range?.[0]));
+        written.add(key);
+        keys.set(key, at);
         out[key] = this.convert(pair.value as YamlNode, doc);
       }
       nodeLocations.set(out, this.at(node.range?.[0]));
@@ -125,6 +130,24 @@ class Converter {
       return out;
     }
     return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
+  }
+
+  /** DUPLICATE_YAML_DICT_KEY: tsplay refuses by default; `warn` and `ignore` keep the last, as Ansible does. */
+  private duplicateKey(key: string, first: SourceLocation, again: SourceLocation, mapAt: SourceLocation): void {
+    const mode = (process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY ?? 'error').toLowerCase();
+    if (mode === 'ignore') return;
+    if (mode === 'warn') {
+      process.stderr.write(
+        `[WARNING]: While constructing a mapping from ${this.file}, line ${mapAt.line}, column ${mapAt.col}, ` +
+          `found a duplicate dict key (${key}). Using last defined value only.\n`,
+      );
+      return;
+    }
+    throw new ParseError(
+      `found a duplicate dict key (${key}): first at line ${first.line}, column ${first.col}, again at line ${again.line}, column ${again.col} ` +
+        '(set ANSIBLE_DUPLICATE_YAML_DICT_KEY=warn to keep the last, as Ansible does by default)',
+      again,
+    );
   }
 
   private mergeInto(

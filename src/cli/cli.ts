@@ -18,6 +18,7 @@ import { hostKeyCheckingFromEnv } from '../connection/factory.js';
 import type { HostKeyChecking } from '../connection/ssh.js';
 import { TaskSpinner } from '../output/task-spinner.js';
 import { playbooksUseHostFiles } from '../executor/host-files.js';
+import { initRole } from './init-role.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
@@ -198,6 +199,16 @@ export function buildProgram(): Command {
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (files: string[], flags: RunFlags) => {
       process.exitCode = await runCommand(files, flags);
+    });
+  program
+    .command('init')
+    .description('start something new')
+    .command('role')
+    .description('scaffold a role: tasks, handlers, defaults, vars, meta with an argument spec, README, tests')
+    .argument('<name>', 'role name')
+    .option('--path <dir>', 'directory to create the role in', 'roles')
+    .action((name: string, flags: { path: string }) => {
+      process.stdout.write(`- Role ${name} was created in ${initRole(name, flags.path)}\n`);
     });
   return program;
 }

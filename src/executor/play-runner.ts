@@ -20,6 +20,7 @@ import { IncludeLoader } from './include-loader.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { handlersFor } from './handlers.js';
 import { splitPatterns } from '../inventory/index.js';
+import { roleArgumentCheckOf, runRoleArgumentCheck } from '../playbook/role-arguments.js';
 
 /** `pos` is the step's place in the play's task tree; linear runs the lowest first. */
 type Step = { pos: number[] } & (
@@ -362,7 +363,7 @@ export class PlayRunner {
       }
     };
     const job = (host: string): Promise<void> =>
-      this.tasks.run(host, task, chain, files).then((outcome) => {
+      this.runTask(host, task, chain, files).then((outcome) => {
         out.set(host, { kind: 'task', outcome });
         if (!runOnce) reportReady();
       });
@@ -390,6 +391,14 @@ export class PlayRunner {
     }
     this.checkFailureLimits(task, chain, hosts, out);
     return out;
+  }
+
+  /** A task on one host; a role's argument check runs here, on the controller (role-arguments.ts). */
+  private runTask(host: string, task: Task, chain: Scope[], files: ControllerFiles): Promise<TaskOutcome> {
+    const argumentCheck = roleArgumentCheckOf(task);
+    if (!argumentCheck) return this.tasks.run(host, task, chain, files);
+    const eff = effectiveSettings([this.playScope, ...chain], task);
+    return Promise.resolve(runRoleArgumentCheck(argumentCheck, eff, this.vars.build(host, eff), this.run.templar));
   }
 
   private checkFailureLimits(task: Task, chain: Scope[], hosts: string[], out: Map<string, StepResult>): void {

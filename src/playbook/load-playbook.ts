@@ -6,9 +6,12 @@ import { loadYamlFile, locationOf, locationOfItem } from '../yaml-source.js';
 import {
   envList, fail, isMapping, keyLocation, optBoolish, optString, stringList, varsMap, type Raw,
 } from './field-checks.js';
+import { checkNotifies } from './handler-checks.js';
+import { checkKeywordValues } from './keyword-values.js';
 import { PLAY_KEYWORDS } from './keywords.js';
 import { loadItems, newId, type LoadScope } from './load-tasks.js';
 import { RoleLoader, roleRequest } from './roles.js';
+import { checkKeywordTemplates, checkRoleVars } from './template-checks.js';
 import type { Block, Item, Play, Playbook, SerialSpec } from './types.js';
 
 export function loadPlaybook(file: string, seen: string[] = [], from?: SourceLocation): Playbook {
@@ -33,7 +36,10 @@ export function loadPlaybook(file: string, seen: string[] = [], from?: SourceLoc
       plays.push(...imported);
       return;
     }
-    plays.push(loadPlay(entry, loc, dirname(path)));
+    const play = loadPlay(entry, loc, dirname(path));
+    checkRoleVars(play.roles, loc);
+    checkNotifies(play);
+    plays.push(play);
   });
   return { file: path, plays };
 }
@@ -50,10 +56,15 @@ function serialOf(raw: Raw, loc: SourceLocation): SerialSpec | undefined {
   return { sizes: items as (number | string)[] };
 }
 
+/** Play keys whose tasks and role entries are checked as they load. */
+const PLAY_SECTIONS = new Set(['pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers']);
+
 function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) fail(`'${key}' is not a valid attribute for a Play`, keyLocation(raw, key, loc));
   }
+  checkKeywordValues(raw, loc);
+  checkKeywordTemplates(raw, loc, PLAY_SECTIONS);
   if (raw.hosts === undefined || raw.hosts === null || raw.hosts === '') {
     fail("the field 'hosts' is required but was not set", loc);
   }

@@ -14,6 +14,9 @@ import {
 } from './field-checks.js';
 import type { Block, DynamicInclude, Inherited, Item, LoopSpec, RoleInstance, Task } from './types.js';
 import type { RoleLoader } from './roles.js';
+import { noteNotify } from './handler-checks.js';
+import { checkKeywordValues, checkLoopValue } from './keyword-values.js';
+import { checkCondition, checkKeywordTemplates, checkTaskTemplates, checkTemplateSrc } from './template-checks.js';
 
 let nextId = 1;
 export function newId(): number {
@@ -69,6 +72,8 @@ function loadBlock(raw: Raw, scope: LoadScope, loc: SourceLocation): Block {
   for (const key of Object.keys(raw)) {
     if (!BLOCK_KEYWORDS.has(key)) fail(`'${key}' is not a valid attribute for a Block`, keyLocation(raw, key, loc));
   }
+  checkKeywordValues(raw, loc);
+  checkKeywordTemplates(raw, loc, BLOCK_SECTIONS);
   return {
     kind: 'block',
     id: newId(),
@@ -81,7 +86,11 @@ function loadBlock(raw: Raw, scope: LoadScope, loc: SourceLocation): Block {
   };
 }
 
+const BLOCK_SECTIONS = new Set(['block', 'rescue', 'always']);
+
 interface ActionFound {
+  /** The task's key that names the module. */
+  key: string;
   action: string;
   args: Raw;
   at: SourceLocation;
@@ -118,7 +127,7 @@ function findAction(raw: Raw, loc: SourceLocation): ActionFound {
       fail(`'${key}' must be a string or a dictionary`, at);
     }
   }
-  return { action, args: argsOf(action, value, at), at };
+  return { key, action, args: argsOf(action, value, at), at };
 }
 
 function argsOf(action: string, value: unknown, at: SourceLocation): Raw {
@@ -140,6 +149,7 @@ function argsOf(action: string, value: unknown, at: SourceLocation): Raw {
 function loopOf(raw: Raw, loc: SourceLocation): LoopSpec | undefined {
   const withKey = Object.keys(raw).find((k) => WITH_LOOPS.has(k));
   if (raw.loop !== undefined && withKey) fail(`'loop' and '${withKey}' cannot be used together`, keyLocation(raw, withKey, loc));
+  checkLoopValue(raw, loc);
   const kind = raw.loop !== undefined ? 'loop' : withKey;
   if (!kind) {
     if (raw.loop_control !== undefined) fail("'loop_control' needs 'loop' or a 'with_' loop", keyLocation(raw, 'loop_control', loc));
@@ -168,6 +178,8 @@ function loopOf(raw: Raw, loc: SourceLocation): LoopSpec | undefined {
 
 function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
   const found = findAction(raw, loc);
+  checkKeywordValues(raw, loc);
+  checkTaskTemplates(raw, loc, found.key, found.args, found.at);
   if (raw.args !== undefined) {
     if (!isMapping(raw.args)) fail("'args' must be a dictionary", keyLocation(raw, 'args', loc));
     Object.assign(found.args, raw.args);
@@ -197,6 +209,9 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
   }
   const broken = literalRuleErrors(module, found.args);
   if (broken.length > 0) fail(`${broken.join('; ')} (module ${module.name})`, found.at);
+  // assert's `that` are conditions; a template's literal src is a file of Jinja.
+  if (module.name === 'assert') for (const c of [found.args.that].flat()) checkCondition(c, found.at);
+  if (module.name === 'template') checkTemplateSrc(found.args.src, scope);
   const task: Task = {
     kind: 'task',
     id: newId(),
@@ -219,6 +234,7 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
   if (task.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register)) {
     fail(`Invalid variable name in 'register' specified: '${task.register}'`, keyLocation(raw, 'register', loc));
   }
+  noteNotify(task, keyLocation(raw, 'notify', loc));
   return task;
 }
 

@@ -7,6 +7,9 @@ import { shippedRolesDir } from '../paths.js';
 import { loadYamlFile, locationOf } from '../yaml-source.js';
 import { fail, isMapping, keyLocation, type Raw } from './field-checks.js';
 import { loadItems, type LoadScope } from './load-tasks.js';
+import { roleArgumentCheckTask } from './role-arguments.js';
+import { checkKeywordValues } from './keyword-values.js';
+import { checkKeywordTemplates } from './template-checks.js';
 import type { Item, RoleInstance, Task } from './types.js';
 
 export interface RoleRequest {
@@ -14,6 +17,8 @@ export interface RoleRequest {
   params: Raw;
   tasksFrom?: string;
   at: SourceLocation;
+  /** The entry as written (for its argument spec check). */
+  entry?: unknown;
 }
 
 function mainFile(dir: string, base = 'main'): string | undefined {
@@ -37,6 +42,7 @@ export class RoleLoader {
   private readonly handlersLoaded = new Set<string>();
   /** Roles whose tasks are already in the play: a role runs once per play and params. */
   private readonly included = new Set<RoleInstance>();
+  private readonly entries = new Map<RoleInstance, unknown>();
   readonly handlers: Task[] = [];
 
   constructor(private readonly playbookDir: string) {}
@@ -78,6 +84,7 @@ export class RoleLoader {
       dependencies: [],
     };
     this.cache.set(key, role);
+    this.entries.set(role, req.entry);
     const deps = meta.dependencies;
     if (deps !== undefined && deps !== null) {
       const depsAt = keyLocation(meta, 'dependencies', req.at);
@@ -97,6 +104,8 @@ export class RoleLoader {
     }
     const file = mainFile(join(role.dir, 'tasks'), tasksFrom?.replace(/\.ya?ml$/, '') ?? 'main');
     if (tasksFrom && !file) fail(`Could not find specified file in role: tasks/${tasksFrom}`, at);
+    const argumentCheck = roleArgumentCheckTask(role, this.entries.get(role), tasksFrom, at);
+    if (argumentCheck) items.push(argumentCheck);
     if (file) items.push(...loadItems(loadYamlFile(file, at), this.scope(role, false), { file, line: 1, col: 1 }));
     this.addHandlers(role);
     return items;
@@ -135,6 +144,8 @@ export function roleRequest(entry: unknown, at: SourceLocation): RoleRequest & {
   if (!isMapping(entry)) return fail('a role must be a name or a dictionary with a role name', loc);
   const name = entry.role ?? entry.name;
   if (typeof name !== 'string') return fail("a role entry needs 'role' (or 'name')", loc);
+  checkKeywordValues(entry, loc);
+  checkKeywordTemplates(entry, loc);
   const params: Raw = {};
   const keywords: Raw = {};
   for (const [k, v] of Object.entries(entry)) {
@@ -143,5 +154,5 @@ export function roleRequest(entry: unknown, at: SourceLocation): RoleRequest & {
     else params[k] = v;
   }
   if (isMapping(keywords.vars)) Object.assign(params, keywords.vars);
-  return { name, params, at: loc, keywords, tasksFrom: typeof entry.tasks_from === 'string' ? entry.tasks_from : undefined };
+  return { name, params, at: loc, keywords, entry, tasksFrom: typeof entry.tasks_from === 'string' ? entry.tasks_from : undefined };
 }

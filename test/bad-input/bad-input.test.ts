@@ -16,6 +16,8 @@ interface BadCase {
   message: RegExp;
   /** "file:line:col" expected in stderr, file relative to the case dir. */
   at?: string;
+  /** Environment variables for the run. */
+  env?: Record<string, string>;
 }
 
 /** A first task that would create the canary file: it must never run. */
@@ -48,6 +50,32 @@ const cases: BadCase[] = [
   { name: 'role tasks file broken', files: { 'site.yml': `- hosts: all\n  roles: [broken]\n${TOUCH}`, 'roles/broken/tasks/main.yml': `- debug: msg=x\n- name: y\n  debug: [\n` }, code: 4, message: /Syntax error while loading YAML/, at: 'roles/broken/tasks/main.yml:4' },
   { name: 'role dependencies not a list', files: { 'site.yml': `- hosts: all\n  roles: [r]\n${TOUCH}`, 'roles/r/meta/main.yml': `dependencies: other\n`, 'roles/r/tasks/main.yml': `- debug: msg=x\n` }, code: 4, message: /'dependencies' must be a list/, at: 'roles/r/meta/main.yml:1:1' },
   { name: 'unknown option in a role task', files: { 'site.yml': `- hosts: all\n${TOUCH}  roles: [r]\n`, 'roles/r/tasks/main.yml': `- name: ok\n  debug: msg=x\n- name: bad\n  copy:\n    dest: /tmp/x\n    contents: y\n` }, code: 4, message: /Unsupported parameters for \(copy\) module: contents/, at: 'roles/r/tasks/main.yml:4:3' },
+  // Jinja syntax, compiled at load as the run compiles it
+  { name: 'jinja error in a task option', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug:\n        msg: "{{ foo "\n` }, code: 4, message: /template error while templating string: .*String: \{\{ foo/, at: 'site.yml:5:9' },
+  { name: 'jinja error in a k=v option', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug: msg="{{ foo | }}"\n` }, code: 4, message: /template error while templating string/, at: 'site.yml:4:7' },
+  { name: 'jinja error in when', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug: msg=x\n      when: x = "a"\n` }, code: 4, message: /The conditional check 'x = "a"' failed/, at: 'site.yml:5:7' },
+  { name: 'jinja error in a when list item', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug: msg=x\n      when:\n        - true\n        - x ==\n` }, code: 4, message: /The conditional check 'x ==' failed/, at: 'site.yml:7:11' },
+  { name: 'jinja error in changed_when', files: { 'site.yml': `- hosts: all\n${TOUCH}    - command: echo hi\n      changed_when: rc !=== 0\n` }, code: 4, message: /The conditional check 'rc !=== 0' failed/, at: 'site.yml:5:7' },
+  { name: 'jinja error in until', files: { 'site.yml': `- hosts: all\n${TOUCH}    - command: echo hi\n      register: r\n      until: r.rc = 0\n` }, code: 4, message: /The conditional check 'r.rc = 0' failed/, at: 'site.yml:6:7' },
+  { name: 'unclosed if in a task name', files: { 'site.yml': `- hosts: all\n${TOUCH}    - name: "{% if x %}x"\n      debug: msg=x\n` }, code: 4, message: /template error while templating string/, at: 'site.yml:4:7' },
+  { name: 'jinja error in play vars', files: { 'site.yml': `- hosts: all\n  vars:\n    a: "{{ 1 + }}"\n${TOUCH}` }, code: 4, message: /template error while templating string/, at: 'site.yml:3:5' },
+  { name: 'jinja error in an imported tasks file', files: { 'site.yml': `- hosts: all\n${TOUCH}    - import_tasks: more.yml\n`, 'more.yml': `- debug: msg=ok\n- debug:\n    msg: "{{ x }"\n` }, code: 4, message: /template error while templating string/, at: 'more.yml:3:5' },
+  { name: 'jinja error in a role handler', files: { 'site.yml': `- hosts: all\n${TOUCH}  roles: [r]\n`, 'roles/r/tasks/main.yml': `- debug: msg=x\n`, 'roles/r/handlers/main.yml': `- name: h\n  debug:\n    msg: "{{ x }"\n` }, code: 4, message: /template error while templating string/, at: 'roles/r/handlers/main.yml:3:5' },
+  { name: 'jinja error in role defaults', files: { 'site.yml': `- hosts: all\n${TOUCH}  roles: [r]\n`, 'roles/r/tasks/main.yml': `- debug: msg=x\n`, 'roles/r/defaults/main.yml': `ok: 1\nbad: "{{ [1, 2 }}"\n` }, code: 4, message: /template error while templating string/, at: 'roles/r/defaults/main.yml:2:1' },
+  { name: 'jinja error in a role entry condition', files: { 'site.yml': `- hosts: all\n${TOUCH}  roles:\n    - role: r\n      when: a b\n`, 'roles/r/tasks/main.yml': `- debug: msg=x\n` }, code: 4, message: /The conditional check 'a b' failed/, at: 'site.yml:6:7' },
+  { name: 'jinja error in a template file', files: { 'site.yml': `- hosts: all\n${TOUCH}    - template: src=app.conf.j2 dest=/tmp/tsplay-never\n`, 'templates/app.conf.j2': `# app\nport = {{ port }}\n{% if tls %}\ntls = on\n` }, code: 4, message: /template error while templating file/, at: 'templates/app.conf.j2:' },
+  { name: 'jinja error in a role template file', files: { 'site.yml': `- hosts: all\n${TOUCH}  roles: [r]\n`, 'roles/r/tasks/main.yml': `- template:\n    src: a.j2\n    dest: /tmp/tsplay-never\n`, 'roles/r/templates/a.j2': `a\nb = {{ b | }}\n` }, code: 4, message: /template error while templating file/, at: 'roles/r/templates/a.j2:2' },
+  // literal values a task would reject on every host
+  { name: 'loop is a number', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug: msg={{ item }}\n      loop: 5\n` }, code: 4, message: /Invalid data passed to 'loop', it requires a list, got this instead: 5/, at: 'site.yml:5:7' },
+  { name: 'loop is plain text', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug: msg={{ item }}\n      loop: text\n` }, code: 4, message: /Invalid data passed to 'loop', it requires a list, got this instead: text/, at: 'site.yml:5:7' },
+  { name: 'notify names no handler', files: { 'site.yml': `- hosts: all\n${TOUCH}    - command: echo hi\n      notify: restart app\n  handlers:\n    - name: restart ap\n      debug: msg=x\n` }, code: 4, message: /The requested handler 'restart app' was not found/, at: 'site.yml:5:7' },
+  { name: 'notify names no role handler', files: { 'site.yml': `- hosts: all\n${TOUCH}  roles: [r]\n`, 'roles/r/tasks/main.yml': `- command: echo hi\n  notify: [h, nosuch]\n`, 'roles/r/handlers/main.yml': `- name: h\n  debug: msg=x\n` }, code: 4, message: /The requested handler 'nosuch' was not found/, at: 'roles/r/tasks/main.yml:2:3' },
+  { name: 'unknown become_method', files: { 'site.yml': `- hosts: all\n${TOUCH}    - command: echo hi\n      become_method: sudoo\n` }, code: 4, message: /Invalid become method specified, could not find matching plugin: 'sudoo'/, at: 'site.yml:5:7' },
+  { name: 'ignore_errors is not a boolean', files: { 'site.yml': `- hosts: all\n${TOUCH}    - command: echo hi\n      ignore_errors: ture\n` }, code: 4, message: /the field 'ignore_errors' has an invalid value \(ture\)/, at: 'site.yml:5:7' },
+  { name: 'gather_facts is not a boolean', files: { 'site.yml': `- hosts: all\n  gather_facts: nope\n${TOUCH}` }, code: 4, message: /the field 'gather_facts' has an invalid value \(nope\)/, at: 'site.yml:2:3' },
+  { name: 'become on a block is not a boolean', files: { 'site.yml': `- hosts: all\n${TOUCH}    - block:\n        - debug: msg=x\n      become: 2\n` }, code: 4, message: /the field 'become' has an invalid value \(2\)/, at: 'site.yml:6:7' },
+  { name: 'duplicate key', files: { 'site.yml': `- hosts: all\n${TOUCH}    - debug:\n        msg: one\n        msg: two\n` }, code: 4, message: /found a duplicate dict key \(msg\): first at line 5, column 9, again at line 6, column 9/, at: 'site.yml:6:9' },
+  { name: 'duplicate key, error set', files: { 'site.yml': `- hosts: all\n${TOUCH}    - name: x\n      debug: msg=x\n      name: y\n` }, env: { ANSIBLE_DUPLICATE_YAML_DICT_KEY: 'error' }, code: 4, message: /found a duplicate dict key \(name\): first at line 4/, at: 'site.yml:6:7' },
   { name: 'bad inventory line', files: { 'site.yml': `- hosts: all\n${TOUCH}`, 'hosts.ini': `[web]\nh1 ansible_connection=local\n\n[web:servers]\nh2\n` }, args: ['-i', 'hosts.ini'], code: 4, message: /Section \[web:servers\] has unknown type: servers/, at: 'hosts.ini:4' },
   { name: 'unbalanced inventory section', files: { 'site.yml': `- hosts: all\n${TOUCH}`, 'hosts.ini': `[web\nh1\n` }, args: ['-i', 'hosts.ini'], code: 4, message: /unbalanced or malformed range brackets/, at: 'hosts.ini:1:1' },
   { name: 'missing inventory file', files: { 'site.yml': `- hosts: all\n${TOUCH}` }, args: ['-i', 'nothere.ini'], code: 4, message: /nothere.ini/ },
@@ -71,7 +99,7 @@ describe('bad input stops before any host is touched', () => {
       writeFileSync(path, text.replaceAll('CANARY', canary));
     }
     const args = ['run', 'site.yml', '-c', 'local', ...(c.args ?? ['-i', 'localhost,'])];
-    const res = tsplay(args, { cwd: dir });
+    const res = tsplay(args, { cwd: dir, env: c.env });
     expect(res.stderr).toMatch(c.message);
     expect(res.code).toBe(c.code);
     if (c.at) expect(res.stderr).toContain(join(dir, c.at));
