@@ -7,6 +7,9 @@
 //    a count of the remote commands tsplay sends, and one `node --cpu-prof` run.
 // 2. Scale: tsplay (text and json) on 50 and 100 lite hosts (bench/lite-hosts.ts),
 //    with the raw floor of the same hosts.
+// 3. System round (bench/system-round.ts) on the comparison's lab hosts:
+//    packages and services, tsplay and ansible-playbook against a raw floor;
+//    `--system-only` runs only it and updates its section of RESULTS.md.
 // Writes bench/RESULTS.md (and bench/results.json). Not part of `npm test`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,10 +21,12 @@ import { rawFloor, withPlaybookPrograms, type FloorResult } from './floor.js';
 import { bootLiteHosts, type LiteLab } from './lite-hosts.js';
 import { arrivalMs, measure, type Measured } from './measure.js';
 import { summarise, type ProfileSummary } from './profile.js';
+import { systemReport, systemRound, type SystemResult } from './system-round.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const PLAYBOOK = join(BENCH, 'playbook.yml');
+const SYSTEM_PLAYBOOK = join(BENCH, 'system-playbook.yml');
 const TASKS = 40;
 const CLI = join(ROOT, 'bin', 'tsplay.js');
 
@@ -40,6 +45,7 @@ const SKIP_ANSIBLE = flag('no-ansible');
 const OUTPUT_REPS = Number(opt('output-reps', '5'));
 const TASK_REPS = Number(opt('task-reps', '9'));
 const OUT = opt('out', join(BENCH, 'RESULTS.md'));
+const SYSTEM_REPS = Number(opt('system-reps', '3'));
 
 /**
  * One code cache for all of the bench's tsplay runs (src/bundle-loader.ts): a
@@ -86,6 +92,8 @@ interface Hosts {
   inventory: string;
   bootMs: number;
   memPerHostMb: number;
+  /** Lab hosts only: a command inside a host (the system round prepares them with it). */
+  exec?: Lab['exec'];
   destroy(): Promise<void>;
 }
 /** Mean PSS (MB) of the processes in each host's network namespace (the host's own processes). */
@@ -251,6 +259,7 @@ interface Results {
     profile?: ProfileSummary & { file: string; wallMs: number };
   };
   scale: Array<{ kind: string; hosts: number; bootMs: number; memPerHostMb: number; floor?: FloorResult; runs: Run[]; error?: string }>;
+  system?: SystemResult;
 }
 
 async function countExecs(ws: Workspace, benchDir: string): Promise<Record<string, number>> {
@@ -312,10 +321,43 @@ async function comparison(res: Results): Promise<void> {
         }
       }
     }
+    if (!flag('no-system') && h.exec) res.system = await runSystem(ws);
   } finally {
     ws.cleanup();
     await h.destroy();
   }
+}
+
+/** The system round on the workspace's lab hosts (see bench/system-round.ts). */
+function runSystem(ws: Workspace): Promise<SystemResult> {
+  return systemRound({
+    ...ws.h,
+    exec: ws.h.exec!,
+    reps: SYSTEM_REPS,
+    tsplay: (set) => ws.tsplay(set, false, SYSTEM_PLAYBOOK),
+    ansible: SKIP_ANSIBLE ? undefined : (set) => ws.ansible(set, SYSTEM_PLAYBOOK),
+    changedOf: (m) => changedOf(m, false),
+    log,
+  });
+}
+
+/** `--system-only`: boots lab hosts for the system round alone and keeps the rest of results.json. */
+async function systemOnly(): Promise<void> {
+  const file = join(BENCH, 'results.json');
+  const res = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  log(`booting ${HOSTS} lab hosts`);
+  const h = await boot('lab', HOSTS);
+  const ws = new Workspace(h);
+  try {
+    res.system = await runSystem(ws);
+  } finally {
+    ws.cleanup();
+    rmSync(CODE_CACHE, { recursive: true, force: true });
+    await h.destroy();
+  }
+  writeFileSync(file, JSON.stringify(res, null, 2));
+  writeFileSync(OUT, report(res) + '\n');
+  log(`wrote ${OUT}`);
 }
 
 /**
@@ -666,6 +708,7 @@ function report(res: Results): string {
     p(`- raw floor ms/command: ${c.floors.map((f) => f.perCommandMs.toFixed(2)).join(', ')}`);
     p();
   }
+  if (res.system) out.push(...systemReport(res.system));
   if (res.scale.length) {
     p('## Scale: tsplay on many hosts');
     p();
@@ -778,9 +821,11 @@ async function perTaskOnly(dir: string): Promise<void> {
 
 async function mainBench(): Promise<void> {
   if (flag('per-task-only')) return perTaskOnly(opt('lab', ''));
+  if (flag('system-only')) return systemOnly();
   if (flag('report-only')) {
     // Rewrites RESULTS.md from bench/results.json (e.g. after editing FINDINGS.md).
     writeFileSync(OUT, report(JSON.parse(readFileSync(join(BENCH, 'results.json'), 'utf8')) as Results) + '\n');
+    rmSync(CODE_CACHE, { recursive: true, force: true }); // made at start-up, unused here
     return;
   }
   const t0 = Date.now();

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { ModuleFailure, type ControllerFile, type Module, type ModuleContext } from '../src/module-api/module-types.js';
 import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/file-ops/copy-core.js';
+import { templateVars } from '../src/templating/template-vars.js';
 
 export interface TemplateArgs extends WriteArgs {
   src: string;
@@ -19,7 +20,8 @@ function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
   let text: string;
   try {
     source = ctx.readFile(srcPath);
-    text = ctx.renderTemplate(source.data.toString('utf8'), undefined, srcPath);
+    // ansible_managed and template_* as Ansible sets them for a template.
+    text = ctx.renderTemplate(source.data.toString('utf8'), templateVars(srcPath, ctx.args.dest), srcPath);
   } catch (e) {
     throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
   }

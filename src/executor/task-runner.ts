@@ -277,7 +277,7 @@ export class TaskRunner {
       findFile: (kind, name) => files.find(`${eff.role?.dir ?? ''}\0${kind}\0${name}`, () => this.findFile(kind, name, task, eff)),
       readFile: (path) => files.read(path),
       renderTemplate: (text, extra, source) =>
-        templar.renderText(text, extra ? { ...vars, ...extra } : view, { searchPaths: this.searchPaths(task, eff, source) }),
+        templar.renderText(text, extra ? templar.view({ ...vars, ...extra }) : view, { searchPaths: this.searchPaths(task, eff, source) }),
       evaluate: (expression) => templar.evaluate(expression, view),
       planned: check ? hostState(run, host).planned : undefined,
     };

@@ -43,14 +43,16 @@ export async function rpmTool(conn: Connection, wanted: 'dnf' | 'yum'): Promise<
 }
 
 /**
- * Installed versions by spec, and (when asked, or when a spec is missing) the
- * newest version offered; specs the repositories do not offer are in `unknown`.
+ * Installed versions by spec, and (for `latest`, or when a spec to install is
+ * missing) the newest version offered; specs the repositories do not offer
+ * are in `unknown`.
  */
 export async function readRpm(
   conn: Connection,
   o: RpmOptions,
   names: PackageName[],
   latest: boolean,
+  installing = true,
 ): Promise<{ found: Map<string, HostPackage>; unknown: string[] }> {
   const specs = names.map((n) => n.spec);
   const root = o.installroot && o.installroot !== '/' ? ['--root', o.installroot] : [];
@@ -63,7 +65,8 @@ export async function readRpm(
     'missing=0',
     `for p in "$@"; do v=$(rpm -q ${quoteArgv(root)} --qf '%{VERSION}-%{RELEASE}\\n' -- "$p" 2>/dev/null) && printf '%s|%s\\n' "$p" "$(printf '%s\\n' "$v" | tail -n 1)" || { printf '%s|\\n' "$p"; missing=1; }; done`,
     `echo ${MARK}`,
-    `if [ ${latest ? 1 : 0} = 1 ] || [ $missing = 1 ]; then ${query}; fi`,
+    // The repositories are asked only when the answer needs them (dnf is slow to start).
+    `if [ ${latest ? 1 : 0} = 1 ] || [ "\${missing}${installing ? 1 : 0}" = 11 ]; then ${query}; fi`,
   ].join('\n');
   const res = await probe(conn, raw(script), { timeout: 300 });
   const [installed = '', offered = ''] = res.stdout.split(`${MARK}\n`);

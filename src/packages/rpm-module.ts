@@ -83,7 +83,7 @@ export function rpmPackageModule(name: 'dnf' | 'yum'): Module<RpmArgs, RpmState>
       if (a.name.length === 0) return { changed: false, result: { msg: 'Nothing to do', results: [], rc: 0, ...extra } };
       const names: PackageName[] = a.name.map((spec) => ({ spec, name: spec }));
       const state = wantedState(a.state ?? (a.autoremove ? 'absent' : 'present'));
-      const { found, unknown } = await readRpm(ctx.conn, o, names, state === 'latest');
+      const { found, unknown } = await readRpm(ctx.conn, o, names, state === 'latest', state !== 'absent');
       const changes = packageChanges(names, state, found);
       const missing = unknown.filter((s) => changes.install.some((p) => p.spec === s));
       // A dry run after a task that would add a repository cannot know what it offers.

@@ -8,6 +8,8 @@ import { splitArgs } from './args.js';
 import { TemplateError } from './errors.js';
 import { findInSearchPath, type Lookup, type LookupLoop } from './lookup-support.js';
 import { fileLookups } from './lookups-files.js';
+import { generateLookups } from './lookups-generate.js';
+import { templateVars } from './template-vars.js';
 import { truthy } from './python-ops.js';
 import { pyStr } from './python-repr.js';
 import type { RenderContext } from './runtime.js';
@@ -41,7 +43,7 @@ const lookups: Record<string, Lookup> = {
     terms.map((t) => {
       const { path, text } = readTerm(t, 'templates', ctx);
       const host = ctx.extra.templar as LookupHost;
-      return host.renderText(text, ctx.vars, { searchPaths: [dirname(path), ...ctx.extra.searchPaths] });
+      return host.renderText(text, Object.assign(Object.create(ctx.vars) as Record<string, unknown>, templateVars(path)), { searchPaths: [dirname(path), ...ctx.extra.searchPaths] });
     }),
   env: (terms, a) => terms.map((t) => process.env[pyStr(t)] ?? (a.kw.default === undefined ? '' : a.kw.default)),
   vars: (terms, a, ctx) =>
@@ -66,6 +68,7 @@ const lookups: Record<string, Lookup> = {
     }),
   random_choice: (terms) => (terms.length === 0 ? [] : [terms[randomInt(terms.length)]]),
   ...fileLookups,
+  ...generateLookups,
 };
 
 function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {

@@ -1,11 +1,11 @@
 // Python semantics for the operators Jinja2 templates use: truthiness,
 // equality, ordering, `in`, `+ * % //` on strings and lists, `~` concatenation.
 import { TemplateError } from './errors.js';
-import { pyRepr, pyStr } from './python-repr.js';
+import { PyObject, pyRepr, pyStr } from './python-repr.js';
 import { defined, isUndefined } from './undefined.js';
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUndefined(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUndefined(v) && !(v instanceof PyObject);
 }
 
 /** Python truthiness: [] {} '' 0 None False are false. Undefined raises (StrictUndefined). */
@@ -29,6 +29,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (typeof a === 'boolean') a = a ? 1 : 0;
   if (typeof b === 'boolean') b = b ? 1 : 0;
   if (a === b) return true;
+  if (a instanceof PyObject && a.pyCompare) return a.pyCompare(b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
   }
@@ -47,6 +48,7 @@ export function typeName(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return 'list';
+  if (v instanceof PyObject) return v.pyTypeName;
   return 'dict';
 }
 
@@ -57,6 +59,8 @@ export function pyCompare(a: unknown, b: unknown): number {
   const na = typeof a === 'boolean' ? Number(a) : a;
   const nb = typeof b === 'boolean' ? Number(b) : b;
   if (typeof na === 'number' && typeof nb === 'number') return na < nb ? -1 : na > nb ? 1 : 0;
+  const own = na instanceof PyObject ? na.pyCompare?.(nb) : undefined;
+  if (own !== undefined) return own;
   if (typeof na === 'string' && typeof nb === 'string') {
     // code point order like Python
     const ca = Array.from(na);
@@ -136,7 +140,8 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   return num(a, '+', b) + num(b, '+', a);
 }
 
-export function pySub(a: unknown, b: unknown): number {
+export function pySub(a: unknown, b: unknown): unknown {
+  if (a instanceof PyObject && a.pySub) return a.pySub(defined(b));
   return num(defined(a), '-', b) - num(defined(b), '-', a);
 }
 
@@ -175,6 +180,18 @@ export function pyMod(a: unknown, b: unknown): unknown {
   return ((x % y) + y) % y;
 }
 
+/** Python's %g: fixed or exponent notation by magnitude, trailing zeros dropped. */
+function generalFormat(v: number, precision: number): string {
+  const p = precision === 0 ? 1 : precision;
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const exp = v === 0 ? 0 : Number(v.toExponential(p - 1).split('e')[1]);
+  const trim = (t: string): string => (t.includes('.') ? t.replace(/\.?0+$/, '') : t);
+  if (exp >= -4 && exp < p) return trim(v.toFixed(p - 1 - exp));
+  const [mant = '', e = '0'] = v.toExponential(p - 1).split('e');
+  const n = Number(e);
+  return `${trim(mant)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+}
+
 /** Python's printf-style `'%s-%d' % (a, b)`. */
 export function percentFormat(fmt: string, args: unknown): string {
   const list = Array.isArray(args) ? args : [args];
@@ -205,6 +222,11 @@ export function percentFormat(fmt: string, args: unknown): string {
         case 'E':
           s = Number(v).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
           if (conv === 'E') s = s.toUpperCase();
+          break;
+        case 'g':
+        case 'G':
+          s = generalFormat(Number(v), prec === undefined ? 6 : Number(prec));
+          if (conv === 'G') s = s.toUpperCase();
           break;
         case 'x':
           s = Math.trunc(Number(v)).toString(16);

@@ -53,6 +53,18 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 /** A Python tuple: an array that prints as (a, b). */
 export class PyTuple extends Array<unknown> {}
 
+/**
+ * A Python object that is not plain data (datetime, timedelta): it prints itself
+ * and may take part in `-` and ordering.
+ */
+export abstract class PyObject {
+  abstract readonly pyTypeName: string;
+  abstract pyStr(): string;
+  abstract pyRepr(): string;
+  pySub?(other: unknown): unknown;
+  pyCompare?(other: unknown): number | undefined;
+}
+
 export function tuple(items: unknown[]): PyTuple {
   const t = new PyTuple();
   t.push(...items);
@@ -67,6 +79,7 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'number') return pyNumber(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return pyStringRepr(v);
+  if (v instanceof PyObject) return v.pyRepr();
   if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (typeof v === 'function') return `<function ${v.name || 'lambda'}>`;
@@ -80,6 +93,7 @@ export function pyRepr(v: unknown): string {
 
 /** Python's str(): strings as they are, everything else as repr(). */
 export function pyStr(v: unknown): string {
+  if (v instanceof PyObject) return v.pyStr();
   return typeof v === 'string' ? v : pyRepr(v);
 }
 

@@ -20,6 +20,13 @@ import { coreFilters } from './filters-core.js';
 import { collectionFilters } from './filters-collection.js';
 import { serializeFilters } from './filters-serialize.js';
 import { stringFilters } from './filters-string.js';
+import { cryptoFilters } from './filters-crypto.js';
+import { dataFilters } from './filters-data.js';
+import { jsonQueryFilters } from './filters-json-query.js';
+import { pathFilters } from './filters-paths.js';
+import { textFilters } from './filters-text.js';
+import { nowGlobal, timeFilters } from './filters-time.js';
+import { moreTests } from './tests-more.js';
 import { compileTemplate, type CompiledTemplate } from './jinja-compiler.js';
 import type { LookupLoop } from './lookup-support.js';
 import { lookupGlobals, queryLookup } from './lookups.js';
@@ -52,7 +59,14 @@ env.addFilters(coreFilters);
 env.addFilters(stringFilters);
 env.addFilters(collectionFilters);
 env.addFilters(serializeFilters);
+env.addFilters(textFilters);
+env.addFilters(dataFilters);
+env.addFilters(pathFilters);
+env.addFilters(cryptoFilters);
+env.addFilters(timeFilters);
+env.addFilters(jsonQueryFilters);
 env.addTests(tests);
+env.addTests(moreTests);
 
 function pyRange(...args: unknown[]): number[] {
   const n = args.map(Number);
@@ -74,6 +88,7 @@ const GLOBALS: Record<string, unknown> = {
   },
   omit: OMIT_TOKEN,
   namespace,
+  now: nowGlobal,
 };
 
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;

@@ -115,17 +115,12 @@ export const tests: Record<string, TestFn> = {
   abs: (v) => pyStr(v).startsWith('/'),
   exists: (v) => existsSync(pyStr(v).replace(/^~(?=$|\/)/, process.env.HOME ?? '~')),
 };
-tests['=='] = tests.equalto as TestFn;
-tests.eq = tests.equalto as TestFn;
-tests['!='] = tests.ne as TestFn;
-tests['<'] = tests.lt as TestFn;
-tests['<='] = tests.le as TestFn;
-tests['>'] = tests.gt as TestFn;
-tests['>='] = tests.ge as TestFn;
-tests.lessthan = tests.lt as TestFn;
-tests.greaterthan = tests.gt as TestFn;
-tests.success = tests.succeeded as TestFn;
-tests.failure = tests.failed as TestFn;
-tests.change = tests.changed as TestFn;
-tests.skip = tests.skipped as TestFn;
-tests.is_abs = tests.abs as TestFn;
+/** Other names for tests of `table` (alias -> name), as Jinja and Ansible give them. */
+export function addAliases(table: Record<string, TestFn>, aliases: Record<string, string>): void {
+  for (const [alias, name] of Object.entries(aliases)) table[alias] = table[name] as TestFn;
+}
+
+addAliases(tests, {
+  '==': 'equalto', eq: 'equalto', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', lessthan: 'lt', greaterthan: 'gt',
+  success: 'succeeded', failure: 'failed', change: 'changed', skip: 'skipped', is_abs: 'abs',
+});
