@@ -3,7 +3,7 @@
 // and is not a change. --check and --diff name the packages.
 import { ModuleFailure, type Module, type ModuleResult, type Plan } from '../src/module-api/module-types.js';
 import { runSteps, type Step } from '../src/host/run.js';
-import { aptName, installStep, readApt, removeStep, requireAvailable, updateCacheStep, type AptOptions } from '../src/packages/apt-host.js';
+import { aptName, installStep, readApt, readDebFile, removeStep, requireAvailable, updateCacheStep, type AptOptions } from '../src/packages/apt-host.js';
 import { anyChange, changesCreate, changesDiff, packageChanges, wantedState } from '../src/packages/request.js';
 
 interface AptArgs {
@@ -31,6 +31,17 @@ const options = (a: AptArgs): AptOptions => ({
   allowDowngrade: a.allow_downgrade,
   dpkgOptions: a.dpkg_options,
 });
+
+/** A .deb file on the host (`deb`): installed, with its dependencies, unless that version already is. */
+async function planDeb(conn: Parameters<typeof readDebFile>[0], a: AptArgs, cache: ModuleResult): Promise<Plan<Step[]>> {
+  if (/^[a-z]+:\/\//.test(a.deb!)) throw new ModuleFailure('tsplay\'s apt installs a deb from a path on the host, not from a URL yet');
+  const deb = await readDebFile(conn, a.deb!);
+  if (deb.installed === deb.version) return { changed: false, result: cache };
+  const name = { spec: deb.name, name: deb.name };
+  const changes = { install: [name], upgrade: [], remove: [] };
+  const file = a.deb!.startsWith('/') ? a.deb! : `./${a.deb}`;
+  return { changed: true, state: [installStep(options(a), [file])], diff: changesDiff(changes), result: cache, creates: changesCreate(changes) };
+}
 
 const apt: Module<AptArgs, Step[]> = {
   name: 'apt',
@@ -75,10 +86,11 @@ const apt: Module<AptArgs, Step[]> = {
   },
   async plan(ctx) {
     const a = ctx.args;
-    if (a.deb || (a.upgrade && a.upgrade !== 'no') || a.state === 'build-dep' || a.state === 'fixed' || a.default_release) {
-      throw new ModuleFailure('tsplay\'s apt does not support deb, upgrade, default_release, or state build-dep/fixed yet');
+    if ((a.upgrade && a.upgrade !== 'no') || a.state === 'build-dep' || a.state === 'fixed' || a.default_release) {
+      throw new ModuleFailure('tsplay\'s apt does not support upgrade, default_release, or state build-dep/fixed yet');
     }
     const cache: ModuleResult = { cache_updated: Boolean(a.update_cache) && !ctx.check };
+    if (a.deb) return planDeb(ctx.conn, a, cache);
     if (!a.name?.length) return { changed: false, result: cache };
     const names = a.name.map(aptName);
     const state = wantedState(a.state);

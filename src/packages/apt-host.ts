@@ -101,3 +101,16 @@ export function updateCacheStep(validSeconds: number): Step {
       : update;
   return { summary: 'apt-get update', command: raw(command), env: ENV, failure: (res) => `Failed to update apt cache: ${res.stderr.trim()}` };
 }
+
+/** A .deb file on the host: the package it holds, and what dpkg has of it. */
+export async function readDebFile(conn: Connection, file: string): Promise<{ name: string; version: string; installed?: string }> {
+  const script =
+    `f=${quoteArgv([file])}; [ -f "$f" ] || { echo "missing"; exit 0; }; ` +
+    `n=$(dpkg-deb -f "$f" Package) || exit 1; v=$(dpkg-deb -f "$f" Version) || exit 1; ` +
+    `printf '%s|%s|' "$n" "$v"; dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' "$n" 2>/dev/null`;
+  const res = await probe(conn, raw(script), { timeout: 60 });
+  if (res.stdout.trim() === 'missing') throw new ModuleFailure(`Unable to install package: ${file} does not exist`);
+  if (res.rc !== 0) throw new ModuleFailure(`Unable to install package: ${res.stderr.trim() || `${file} is not a Debian package`}`);
+  const [name = '', version = '', status = '', installed = ''] = res.stdout.split('|');
+  return { name, version, installed: status.startsWith('ii') ? installed : undefined };
+}

@@ -128,4 +128,19 @@ describeLab('package modules on lab hosts (local repositories)', () => {
     const again = await run('rpm.yml', text);
     expect(recap(again.stdout), show(again)).toMatchObject({ h1: { changed: 0 }, h2: { changed: 0 } });
   });
+
+  it('apt installs a .deb file on the host (deb), unless that version already is', { timeout: SLOW }, async () => {
+    const deb = (await ctx.sh('h1', 'ls /srv/repo-deb/pk-deb-tool_2.0*.deb')).trim();
+    const text = play(`    - apt:
+        deb: ${deb}
+`);
+    const check = await run('deb.yml', text, '--check');
+    expect(recap(check.stdout), show(check)).toMatchObject({ h1: { changed: 1, failed: 0 }, h2: { changed: 1, failed: 0 } });
+    expect(await dpkg('h1', 'pk-deb-tool')).not.toBe('ii 2.0-1');
+    const first = await run('deb.yml', text);
+    expect(recap(first.stdout), show(first)).toMatchObject({ h1: { changed: 1, failed: 0 }, h2: { changed: 1, failed: 0 } });
+    for (const h of HOSTS) expect(await dpkg(h, 'pk-deb-tool')).toBe('ii 2.0-1');
+    const again = await run('deb.yml', text);
+    expect(recap(again.stdout), show(again)).toMatchObject({ h1: { changed: 0 }, h2: { changed: 0 } });
+  });
 });
