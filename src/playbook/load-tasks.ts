@@ -18,6 +18,13 @@ import { noteNotify } from './handler-checks.js';
 import { checkKeywordValues, checkLoopValue } from './keyword-values.js';
 import { checkCondition, checkKeywordTemplates, checkTaskTemplates, checkTemplateSrc } from './template-checks.js';
 
+// Ansible takes a variable name as Python does: an identifier that is not a keyword.
+const PYTHON_KEYWORDS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield',
+]);
+
 let nextId = 1;
 export function newId(): number {
   return nextId++;
@@ -231,7 +238,7 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
     listen: stringList(raw, 'listen', loc),
     isHandler: scope.isHandler,
   };
-  if (task.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register)) {
+  if (task.register !== undefined && (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register) || PYTHON_KEYWORDS.has(task.register))) {
     fail(`Invalid variable name in 'register' specified: '${task.register}'`, keyLocation(raw, 'register', loc));
   }
   noteNotify(task, keyLocation(raw, 'notify', loc));
