@@ -23,6 +23,7 @@ import template from './template.js';
 import apt from './apt.js';
 import dnf from './dnf.js';
 import pkg from './package.js';
+import script from './script.js';
 import service from './service.js';
 import systemd from './systemd.js';
 import waitFor from './wait_for.js';
@@ -33,7 +34,7 @@ import aptRepository from './apt_repository.js';
 const ALL: Module<any, any>[] = [
   assert, blockinfile, command, copy, debug, etcdctl, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
   slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg, iplink,
-  yumRepository, aptRepository,
+  yumRepository, aptRepository, script,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));

@@ -66,8 +66,15 @@ function hostLine(e: HostResult): string[] {
   const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : pyStr(e.item)})` : '';
   const out: string[] = [];
   if (e.status === 'failed') {
+    // A failure that carries an exception: its last line first, then the result without it (Ansible's callback).
+    const shown = shownResult(e);
+    if (typeof shown.exception === 'string' && !e.noLog) {
+      const last = shown.exception.trim().split('\n').pop();
+      out.push(`An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${last}`);
+      delete shown.exception;
+    }
     // debug's and assert's results are always printed indented, failures too.
-    out.push(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shownResult(e), e.shown ? 4 : undefined)}`);
+    out.push(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shown, e.shown ? 4 : undefined)}`);
     if (e.ignored) out.push('...ignoring');
     return out;
   }

@@ -239,6 +239,20 @@ export const CASES: Record<string, string> = {
         dest: "{{ out }}/state.txt"
         content: "{{ deb.stdout }}/ {{ rpmq.stdout }}\\n"
 `,
+  // A local script copied to each host and run there, with creates skipping it.
+  script: `- hosts: lab
+  gather_facts: false
+  tasks:
+    - file: path={{ out }} state=directory
+    - script: write.sh {{ inventory_hostname }} {{ out }}
+      register: ran
+    - script: write.sh again {{ out }}
+      args:
+        creates: "{{ out }}/from-{{ inventory_hostname }}.txt"
+    - copy:
+        dest: "{{ out }}/ran.txt"
+        content: "{{ ran.rc }} {{ ran.stdout_lines }}\\n"
+`,
   // Escapes in k=v arguments: Ansible decodes \\n in a quoted value.
   'kv-escapes': `- hosts: lab
   gather_facts: false
@@ -253,6 +267,7 @@ const SUPPORT_FILES: Record<string, string> = {
   'tpl.j2': '# {{ inventory_hostname }}\n{% for i in range(3) %}\nline {{ i }}\n{% endfor %}\n',
   'static.txt': 'static\ncontent\n',
   'extra.yml': 'greeting: hi there\n',
+  'write.sh': '#!/bin/sh\necho "on $(hostname)"\necho "$1" > "$2/from-$1.txt"\n',
 };
 
 // Ansible reuses one ssh master per host (ControlPersist), closed with

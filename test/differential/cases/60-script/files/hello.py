@@ -1,0 +1,1 @@
+print("python", __name__)
