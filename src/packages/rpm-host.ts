@@ -34,33 +34,45 @@ function common(o: RpmOptions): string[] {
 /** A spec (`name`, `name-1.2`, `name-1.2-3`) is in the repositories if a package offered is it or a version of it. */
 const offers = (offered: string[], spec: string): boolean => offered.some((n) => spec === n || spec.startsWith(`${n}-`));
 
-/** Which of `bin` the host has ('dnf' preferred when asked for either). */
+/** A shell line that sets $bin to the first of the tools the host has (`wanted` first). */
+function pickTool(wanted: 'dnf' | 'yum'): string {
+  const order = wanted === 'yum' ? 'yum dnf' : 'dnf yum';
+  return `bin=; for b in ${order}; do command -v "$b" >/dev/null 2>&1 && { bin=$b; break; }; done`;
+}
+
+const toolOf = (out: string): 'dnf' | 'yum' | undefined => {
+  const bin = /^bin=(\w*)$/m.exec(out)?.[1];
+  return bin === 'dnf' || bin === 'yum' ? bin : undefined;
+};
+
+/** Which of dnf and yum the host has (`wanted` first). */
 export async function rpmTool(conn: Connection, wanted: 'dnf' | 'yum'): Promise<'dnf' | 'yum' | undefined> {
-  const order = wanted === 'yum' ? ['yum', 'dnf'] : ['dnf', 'yum'];
-  const res = await probe(conn, raw(order.map((b) => `command -v ${b} >/dev/null 2>&1 && { echo ${b}; exit 0; }`).join('; ') + '; exit 1'), { timeout: 30 });
-  const found = res.stdout.trim();
-  return found === 'dnf' || found === 'yum' ? found : undefined;
+  return toolOf((await probe(conn, raw(`${pickTool(wanted)}; echo "bin=$bin"`), { timeout: 30 })).stdout);
 }
 
 /**
- * Installed versions by spec, and (for `latest`, or when a spec to install is
+ * In one round trip: which of dnf and yum the host has (`wanted` first), the
+ * installed versions by spec, and (for `latest`, or when a spec to install is
  * missing) the newest version offered; specs the repositories do not offer
  * are in `unknown`.
  */
 export async function readRpm(
   conn: Connection,
-  o: RpmOptions,
+  wanted: 'dnf' | 'yum',
+  o: Omit<RpmOptions, 'bin'>,
   names: PackageName[],
   latest: boolean,
   installing = true,
-): Promise<{ found: Map<string, HostPackage>; unknown: string[] }> {
+): Promise<{ bin?: 'dnf' | 'yum'; found: Map<string, HostPackage>; unknown: string[] }> {
   const specs = names.map((n) => n.spec);
   const root = o.installroot && o.installroot !== '/' ? ['--root', o.installroot] : [];
+  const opts = quoteArgv(common({ ...o, bin: wanted }));
   const query =
-    o.bin === 'dnf'
-      ? `dnf -q ${quoteArgv(common(o))} repoquery --latest-limit=1 --qf '%{name}|%{version}-%{release}\\n' -- "$@" 2>&1`
-      : `yum -q ${quoteArgv(common(o))} list available -- "$@" 2>&1 | awk 'NF==3 && $1 ~ /\\./ {n=$1; sub(/\\.[^.]*$/, "", n); print n "|" $2}'`;
+    `if [ "$bin" = dnf ]; then dnf -q ${opts} repoquery --latest-limit=1 --qf '%{name}|%{version}-%{release}\\n' -- "$@" 2>&1; ` +
+    `else yum -q ${opts} list available -- "$@" 2>&1 | awk 'NF==3 && $1 ~ /\\./ {n=$1; sub(/\\.[^.]*$/, "", n); print n "|" $2}'; fi`;
   const script = [
+    pickTool(wanted),
+    'echo "bin=$bin"; [ -n "$bin" ] || exit 0',
     `set -- ${quoteArgv(specs)}`,
     'missing=0',
     `for p in "$@"; do v=$(rpm -q ${quoteArgv(root)} --qf '%{VERSION}-%{RELEASE}\\n' -- "$p" 2>/dev/null) && printf '%s|%s\\n' "$p" "$(printf '%s\\n' "$v" | tail -n 1)" || { printf '%s|\\n' "$p"; missing=1; }; done`,
@@ -69,9 +81,10 @@ export async function readRpm(
     `if [ ${latest ? 1 : 0} = 1 ] || [ "\${missing}${installing ? 1 : 0}" = 11 ]; then ${query}; fi`,
   ].join('\n');
   const res = await probe(conn, raw(script), { timeout: 300 });
-  const [installed = '', offered = ''] = res.stdout.split(`${MARK}\n`);
+  const bin = toolOf(res.stdout);
+  const [head = '', offered = ''] = res.stdout.split(`${MARK}\n`);
   const found = new Map<string, HostPackage>();
-  for (const line of installed.split('\n')) {
+  for (const line of head.split('\n').slice(1)) {
     const [spec, version] = line.split('|');
     if (spec) found.set(spec, version ? { installed: version } : {});
   }
@@ -85,7 +98,7 @@ export async function readRpm(
   }
   const queried = offered.trim() !== '' || latest;
   const unknown = queried ? specs.filter((s) => !found.get(s)?.installed && !offers(offeredNames, s)) : [];
-  return { found, unknown };
+  return { bin, found, unknown };
 }
 
 /** Fails as Ansible's dnf does when packages to install are not offered. */

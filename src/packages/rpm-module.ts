@@ -1,7 +1,7 @@
 // The dnf and yum modules: one module shape over the host's dnf or yum. A host
 // without yum (dnf only, as recent Red Hat family releases) gets dnf for the
 // yum module, with a warning, where Ansible 2.14 refuses it.
-import { ModuleFailure, type Module, type Plan } from '../module-api/module-types.js';
+import { ModuleFailure, type Module, type ModuleResult, type Plan } from '../module-api/module-types.js';
 import { runSteps, type Step } from '../host/run.js';
 import { anyChange, changesCreate, changesDiff, packageChanges, wantedState, type PackageName } from './request.js';
 import { makecacheStep, readRpm, requireOffered, rpmStep, rpmTool, type RpmOptions } from './rpm-host.js';
@@ -37,13 +37,12 @@ interface RpmState {
 const stringList = { type: 'array', items: { type: 'string' }, default: [] };
 
 export function rpmPackageModule(name: 'dnf' | 'yum'): Module<RpmArgs, RpmState> {
-  const tool = async (ctx: { conn: Parameters<typeof rpmTool>[0]; args: RpmArgs }): Promise<{ o: RpmOptions; warnings: string[] }> => {
-    const bin = await rpmTool(ctx.conn, name);
+  /** The yum module on a host with dnf only uses dnf, and says so (Ansible 2.14 refuses such a host). */
+  const optionsFor = (a: RpmArgs, bin: 'dnf' | 'yum' | undefined): { o: RpmOptions; extra: ModuleResult } => {
     if (!bin) throw new ModuleFailure(`Could not find ${name === 'yum' ? 'yum or dnf' : 'dnf'} on the host`);
-    const a = ctx.args;
     const warnings = name === 'yum' && bin === 'dnf' ? ['yum is not installed on this host: using dnf for the yum module'] : [];
     const o = { bin, enablerepo: a.enablerepo, disablerepo: a.disablerepo, exclude: a.exclude, disableGpgCheck: a.disable_gpg_check, installroot: a.installroot };
-    return { o, warnings };
+    return { o, extra: warnings.length ? { warnings } : {} };
   };
   return {
     name,
@@ -78,12 +77,16 @@ export function rpmPackageModule(name: 'dnf' | 'yum'): Module<RpmArgs, RpmState>
     async plan(ctx) {
       const a = ctx.args;
       if (a.list) throw new ModuleFailure(`tsplay's ${name} does not support list yet`);
-      const { o, warnings } = await tool(ctx);
-      const extra = warnings.length ? { warnings } : {};
-      if (a.name.length === 0) return { changed: false, result: { msg: 'Nothing to do', results: [], rc: 0, ...extra } };
+      if (a.name.length === 0) {
+        const { extra } = optionsFor(a, await rpmTool(ctx.conn, name));
+        return { changed: false, result: { msg: 'Nothing to do', results: [], rc: 0, ...extra } };
+      }
       const names: PackageName[] = a.name.map((spec) => ({ spec, name: spec }));
       const state = wantedState(a.state ?? (a.autoremove ? 'absent' : 'present'));
-      const { found, unknown } = await readRpm(ctx.conn, o, names, state === 'latest', state !== 'absent');
+      const repos = { enablerepo: a.enablerepo, disablerepo: a.disablerepo, exclude: a.exclude, disableGpgCheck: a.disable_gpg_check, installroot: a.installroot };
+      const read = await readRpm(ctx.conn, name, repos, names, state === 'latest', state !== 'absent');
+      const { o, extra } = optionsFor(a, read.bin);
+      const { found, unknown } = read;
       const changes = packageChanges(names, state, found);
       const missing = unknown.filter((s) => changes.install.some((p) => p.spec === s));
       // A dry run after a task that would add a repository cannot know what it offers.
