@@ -2,10 +2,8 @@
 // manager (ansible_service_mgr, else probed): systemd units as the systemd
 // module does them, SysV init scripts through `service`.
 import { planOfSteps, type Module } from '../src/module-api/module-types.js';
-import { probe } from '../src/host/run.js';
 import { plannedUnit, readUnit, unitCreates, unitPlan, UNIT_OPTIONS, type UnitState } from '../src/services/systemd-unit.js';
 import { readSysv, sysvPlan } from '../src/services/sysv-service.js';
-import { raw } from '../src/host/shell.js';
 
 interface ServiceArgs {
   name: string;
@@ -18,10 +16,10 @@ interface ServiceArgs {
   use: string;
 }
 
-async function usesSystemd(ctx: Parameters<Module<ServiceArgs>['plan']>[0]): Promise<boolean> {
+/** systemd, per `use` or the ansible_service_mgr fact; undefined: ask the host. */
+function chosenManager(ctx: Parameters<Module<ServiceArgs>['plan']>[0]): boolean | undefined {
   const use = ctx.args.use === 'auto' ? ctx.vars.ansible_service_mgr : ctx.args.use;
-  if (typeof use === 'string' && use !== '') return use === 'systemd';
-  return (await probe(ctx.conn, raw('[ -d /run/systemd/system ]'), { timeout: 30 })).rc === 0;
+  return typeof use === 'string' && use !== '' ? use === 'systemd' : undefined;
 }
 
 const service: Module<ServiceArgs, undefined> = {
@@ -43,9 +41,12 @@ const service: Module<ServiceArgs, undefined> = {
   rules: { requiredOneOf: [['state', 'enabled']] },
   async plan(ctx) {
     const a = ctx.args;
-    if (await usesSystemd(ctx)) {
+    const chosen = chosenManager(ctx);
+    // Without the fact, the unit's probe also tells whether systemd runs the host: one round trip.
+    const read = chosen === false ? undefined : await readUnit(ctx.conn, a.name, []);
+    if (read && (chosen ?? read.systemd)) {
       const req = { name: a.name, state: a.state, enabled: a.enabled, flags: [] };
-      const { unit, dependsOn } = plannedUnit(a.name, await readUnit(ctx.conn, a.name, []), ctx.planned);
+      const { unit, dependsOn } = plannedUnit(a.name, read, ctx.planned);
       const { steps, result } = unitPlan(req, unit);
       return planOfSteps(steps, { ...result, ...(dependsOn ? { depends_on: dependsOn } : {}) }, { creates: unitCreates(a.name, steps) });
     }

@@ -32,6 +32,8 @@ export interface UnitStatus {
   /** `is-enabled` said enabled (not indirect or alias). */
   enabled: boolean;
   masked: boolean;
+  /** systemd manages the host (PID 1), as the service module asks. */
+  systemd?: boolean;
 }
 
 const MARK = '@@tsplay-unit@@';
@@ -71,12 +73,13 @@ export async function readUnit(conn: Connection, name: string, flags: string[]):
   const script =
     `${systemctl} show ${unit} 2>/dev/null; echo ${MARK}; ` +
     `${systemctl} is-enabled ${unit} -l 2>/dev/null; echo "${MARK}$?"; ` +
-    `[ -x /etc/init.d/${quote(name.replace(/\.service$/, ''))} ] && echo initd`;
+    `[ -x /etc/init.d/${quote(name.replace(/\.service$/, ''))} ] && echo initd; [ -d /run/systemd/system ] && echo systemd`;
   const res = await probe(conn, raw(script), { timeout: 60 });
   const [show = '', enabledOut = '', tail = ''] = res.stdout.split(MARK);
   const status = parseShow(show);
   const enabledRc = Number(/^(\d+)/.exec(tail)?.[1] ?? 1);
   const initd = /\binitd\b/.test(tail);
+  const systemd = /^systemd$/m.test(tail);
   const loaded = status.LoadState !== undefined && status.LoadState !== 'not-found';
   if (loaded && status.LoadState !== 'masked' && status.LoadError) {
     throw new ModuleFailure(`Error loading unit file '${name}': ${status.LoadError}`);
@@ -85,6 +88,7 @@ export async function readUnit(conn: Connection, name: string, flags: string[]):
   return {
     status,
     found: loaded || initd,
+    systemd,
     enabled: enabledRc === 0 && !(lines.length === 1 && (lines[0] === 'indirect' || lines[0] === 'alias')),
     masked: lines[0] === 'masked',
   };
