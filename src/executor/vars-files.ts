@@ -13,6 +13,8 @@ import { containsTemplate, UndefinedVariableError, type Templar } from '../templ
 import { pyStr } from '../templating/python-repr.js';
 
 interface Entry {
+  /** As written: a path, or a list of paths. */
+  written: unknown;
   candidates: unknown[];
   location: SourceLocation;
   /** No candidate names a variable: the same file for every host. */
@@ -31,7 +33,7 @@ export class PlayVarsFiles {
   ) {
     this.entries = play.varsFiles.map((e) => {
       const candidates = Array.isArray(e.path) ? e.path : [e.path];
-      return { candidates, location: e.location, literal: candidates.every((c) => typeof c !== 'string' || !containsTemplate(c)) };
+      return { written: e.path, candidates, location: e.location, literal: candidates.every((c) => typeof c !== 'string' || !containsTemplate(c)) };
     });
   }
 
@@ -69,8 +71,7 @@ export class PlayVarsFiles {
         } catch (err) {
           if (!(err instanceof UndefinedVariableError)) throw err;
           if (!factsGathered) continue;
-          const shown = Array.isArray(this.play.varsFiles[this.entries.indexOf(e)]?.path) ? pyStr(e.candidates) : pyStr(e.candidates[0]);
-          throw new TsplayError(`an undefined variable was found when attempting to template the vars_files item '${shown}'`, e.location);
+          throw new TsplayError(`an undefined variable was found when attempting to template the vars_files item '${pyStr(e.written)}'`, e.location);
         }
       }
       Object.assign(out, this.load(e, paths));
