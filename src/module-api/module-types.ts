@@ -148,6 +148,8 @@ export class ModuleFailure extends Error {
 export interface Module<A = Record<string, unknown>, S = unknown> {
   /** Short name, e.g. "copy". "ansible.builtin.copy" and "ansible.legacy.copy" resolve to it. */
   name: string;
+  /** One line for README's module list and `tsplay doc --list` (what Ansible's short_description says). */
+  summary?: string;
   schema: OptionSchema;
   /** Other names for options, e.g. { dest: 'path' }. */
   optionAliases?: Record<string, string>;

@@ -6,7 +6,7 @@
 // with them, or with a live ansible-playbook under TSPLAY_DIFF_LIVE=1.
 // Ansible checks host keys against the lab's known_hosts (an ansible.cfg with
 // UserKnownHostsFile; ANSIBLE_HOST_KEY_CHECKING is not set).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { openLabContext, recap, runProgram, type LabContext, type Recap, type Ru
 
 export const HOSTS = ['h1', 'h2', 'h3'];
 
-export const CASES: Record<string, string> = {
+const INLINE_CASES: Record<string, string> = {
   files: `- hosts: lab
   gather_facts: false
   tasks:
@@ -262,6 +262,29 @@ export const CASES: Record<string, string> = {
 `,
 };
 
+// More cases, one playbook a file: test/integration/ssh-cases/<name>.yml (the
+// case is named after the file). The other files there are the cases' support
+// files, copied beside the playbooks: `<name>.<anything>` belongs to case
+// <name> (its recording's hash covers it).
+const CASES_DIR = join(fileURLToPath(import.meta.url), '..', 'ssh-cases');
+const caseFiles = (): string[] => (existsSync(CASES_DIR) ? readdirSync(CASES_DIR).sort() : []);
+
+export const CASES: Record<string, string> = {
+  ...INLINE_CASES,
+  ...Object.fromEntries(
+    caseFiles()
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => [f.slice(0, -'.yml'.length), readFileSync(join(CASES_DIR, f), 'utf8')]),
+  ),
+};
+
+const CASE_SUPPORT_FILES: Record<string, string> = Object.fromEntries(
+  caseFiles()
+    .filter((f) => !f.endsWith('.yml'))
+    .map((f) => [f, readFileSync(join(CASES_DIR, f), 'utf8')]),
+);
+const supportOf = (name: string): string =>
+  JSON.stringify(Object.entries(CASE_SUPPORT_FILES).filter(([f]) => f.startsWith(`${name}.`)));
 
 const SUPPORT_FILES: Record<string, string> = {
   'tpl.j2': '# {{ inventory_hostname }}\n{% for i in range(3) %}\nline {{ i }}\n{% endfor %}\n',
@@ -319,7 +342,7 @@ export async function prepareSshHosts(ctx: LabContext): Promise<void> {
 /** Writes the inventory, the playbooks, their files and ansible.cfg into the lab context's dir. */
 export function writeSshCaseFiles(ctx: LabContext): void {
   ctx.write('inventory.ini', ctx.lab.inventory);
-  for (const [name, text] of Object.entries(SUPPORT_FILES)) ctx.write(name, text);
+  for (const [name, text] of Object.entries({ ...CASE_SUPPORT_FILES, ...SUPPORT_FILES })) ctx.write(name, text);
   ctx.write('ansible.cfg', ansibleCfg(sshArgs(ctx).join(' ')));
   for (const [name, text] of Object.entries(CASES)) ctx.write(`${name}.yml`, text);
 }
@@ -376,7 +399,14 @@ const RECORDED_DIR = join(fileURLToPath(import.meta.url), '..', 'recorded');
 export const sshCaseNames = (): string[] => Object.keys(CASES).map((n) => `ssh-${n}`);
 export const sshRecordingFile = (name: string): string => join(RECORDED_DIR, `ssh-${name}.json`);
 export const sshCaseHash = (name: string): string =>
-  recordingHash([CASES[name]!, JSON.stringify(SUPPORT_FILES), ansibleCfg('SSH_ARGS'), JSON.stringify(HOSTS), JSON.stringify(STAND_INS)]);
+  recordingHash([
+    CASES[name]!,
+    JSON.stringify(SUPPORT_FILES),
+    ansibleCfg('SSH_ARGS'),
+    JSON.stringify(HOSTS),
+    JSON.stringify(STAND_INS),
+    ...(name in INLINE_CASES ? [] : [supportOf(name)]),
+  ]);
 export const readSshRecording = (name: string): SshRecording | undefined => readRecording(sshRecordingFile(name));
 
 /** Boots a lab, runs ansible-playbook twice on each named case (ssh-NAME) and records what it did. */
