@@ -286,8 +286,8 @@ export class TaskRunner {
     let outcome = await attempt();
     outcome = this.applyOverrides(outcome, task, vars, module);
     if (task.until && task.until.length > 0) {
-      const retries = Number(task.retries ?? 3);
-      const delay = Number(task.delay ?? 5);
+      const retries = this.intKeyword(task.retries, 3, 'retries', view);
+      const delay = this.intKeyword(task.delay, 5, 'delay', view);
       let attempts = 1;
       const title = taskTitle(task, (name) => templar.render(name, view), false);
       while (!this.untilHolds(task, vars, outcome) && attempts <= retries) {
@@ -312,6 +312,15 @@ export class TaskRunner {
     if (delegateTo) outcome.delegatedTo = delegateTo;
     applyEffects(hostState(this.env.run, host), outcome);
     return outcome;
+  }
+
+  /** A whole-number keyword (retries, delay), templated as Ansible templates them. */
+  private intKeyword(value: number | string | undefined, fallback: number, name: string, view: Record<string, unknown>): number {
+    if (value === undefined || value === null) return fallback;
+    const rendered = typeof value === 'string' ? this.env.run.templar.render(value, view) : value;
+    const n = typeof rendered === 'number' ? rendered : Number(String(rendered).trim());
+    if (!Number.isInteger(n)) throw new ModuleFailure(`the field '${name}' has an invalid value (${String(rendered)}), and could not be converted to int.`);
+    return n;
   }
 
   private untilHolds(task: Task, vars: Record<string, unknown>, outcome: TaskOutcome): boolean {

@@ -106,6 +106,10 @@ function payload(pkg: StandInPackage): Record<string, string> {
   return files;
 }
 
+/** Does the package install a systemd unit (then it reloads systemd, as real packages do)? */
+const installsUnits = (pkg: StandInPackage): boolean =>
+  pkg.unit !== undefined || Object.keys(pkg.files ?? {}).some((p) => p.startsWith('/usr/lib/systemd/system/'));
+
 /** Writes the package's files under `root` (a staging tree on this machine). */
 function stage(root: string, files: Record<string, string>): void {
   mkdirSync(root, { recursive: true });
@@ -156,7 +160,7 @@ async function buildDeb(pkg: StandInPackage, work: string, dir: string): Promise
     '',
   ].join('\n');
   const meta: Record<string, string> = { '/control': control };
-  if (pkg.unit) meta['/postinst'] = RELOAD_SH;
+  if (installsUnits(pkg)) meta['/postinst'] = RELOAD_SH;
   stage(join(root, 'DEBIAN'), meta);
   await must('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, join(dir, `${pkg.name}_${version}_all.deb`)]);
 }
@@ -204,7 +208,7 @@ function specText(pkg: StandInPackage, root: string, files: string[]): string {
     ...files,
     // Like systemd's file triggers on Fedora. Lua, not sh: a sh scriptlet
     // would require /bin/sh, which no rpm package provides on these hosts.
-    ...(pkg.unit
+    ...(installsUnits(pkg)
       ? ['', '%post -p <lua>', 'if posix.access("/run/systemd/system") then rpm.execute("systemctl", "daemon-reload") end']
       : []),
     '',

@@ -67,6 +67,11 @@ function ensureRootDir(root: string, rel: string, mode: number): void {
   chmodSync(dirname(path), mode);
 }
 
+/** Removes a file of the host's root (a whiteout over the machine's file); nothing if absent. */
+export function removeRootFile(root: string, rel: string): void {
+  unlinkIfPresent(safePath(root, rel));
+}
+
 export function maskUnit(root: string, unit: string): void {
   const path = safePath(root, join('etc/systemd/system', unit));
   unlinkIfPresent(path);
