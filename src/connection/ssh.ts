@@ -34,6 +34,7 @@ import {
   preferredHostKeyAlgorithms,
   type KnownHostEntry,
 } from './known-hosts.js';
+import { handshakeGate } from './handshake-gate.js';
 import { ShellSession } from './ssh-session.js';
 import { agentWanted, HostAgent } from './host-agent.js';
 import { agentCommand } from './host-agent-program.js';
@@ -207,6 +208,16 @@ export class SshConnection implements Connection {
 
   /** Connect (through the jump hops, if any), verify the host keys, authenticate and start the shell. */
   async connect(): Promise<void> {
+    const leave = await handshakeGate().enter();
+    try {
+      await this.connectNow();
+    } finally {
+      leave();
+    }
+  }
+
+  /** connect() once this connection's turn has come: the timeout counts from here. */
+  private async connectNow(): Promise<void> {
     const o = this.options;
     const deadline = Date.now() + o.connectTimeoutMs;
 
