@@ -45,6 +45,7 @@ async function planDeb(conn: Parameters<typeof readDebFile>[0], a: AptArgs, cach
 
 const apt: Module<AptArgs, Step[]> = {
   name: 'apt',
+  summary: 'Manages apt-packages',
   supportsCheckMode: true,
   schema: {
     type: 'object',

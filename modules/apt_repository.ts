@@ -116,6 +116,7 @@ async function apply(ctx: ModuleContext<AptRepoArgs>, p: Plan<AptRepoState>): Pr
 
 const aptRepository: Module<AptRepoArgs, AptRepoState> = {
   name: 'apt_repository',
+  summary: 'Add and remove APT repositories',
   supportsCheckMode: true,
   schema: {
     type: 'object',

@@ -11,6 +11,7 @@ interface AssertArgs {
 
 const assert: Module<AssertArgs> = {
   name: 'assert',
+  summary: 'Asserts given expressions are true',
   supportsCheckMode: true,
   shown: 'always',
   controllerOnly: true,

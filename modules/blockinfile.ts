@@ -39,6 +39,7 @@ function planFrom(ctx: ModuleContext<BlockInFileArgs>, target: Target): Plan<Edi
 
 const blockinfile: Module<BlockInFileArgs, EditState> = {
   name: 'blockinfile',
+  summary: 'Insert/update/remove a text block surrounded by marker lines',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -34,6 +34,7 @@ function missingProgram(e: unknown, argv: string[]): ModuleFailure | undefined {
 
 const command: Module<CommandArgs, CommandState> = {
   name: 'command',
+  summary: 'Execute commands on targets',
   freeForm: '_raw_params',
   freeFormKeys: COMMAND_FREE_FORM_KEYS,
   supportsCheckMode: true,

@@ -165,6 +165,7 @@ async function planRemoteSrc(ctx: ModuleContext<CopyArgs>, src: string): Promise
 
 const copy: Module<CopyArgs, CopyState> = {
   name: 'copy',
+  summary: 'Copy files to remote locations',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -9,6 +9,7 @@ interface DebugArgs {
 
 const debug: Module<DebugArgs> = {
   name: 'debug',
+  summary: 'Print statements during execution',
   supportsCheckMode: true,
   shown: 'debug',
   controllerOnly: true,

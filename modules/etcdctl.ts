@@ -25,6 +25,7 @@ const list = { type: 'array', items: { type: 'string' } };
 
 const etcdctl: Module<EtcdctlArgs, undefined> = {
   name: 'etcdctl',
+  summary: 'Manage etcd keys (v2 and v3 APIs) and cluster members with etcdctl (tsplay\'s own)',
   supportsCheckMode: true,
   schema: {
     type: 'object',

@@ -3,6 +3,7 @@ import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 
 const fail: Module<{ msg: unknown }> = {
   name: 'fail',
+  summary: 'Fail with custom message',
   supportsCheckMode: true,
   controllerOnly: true,
   schema: { type: 'object', properties: { msg: { default: 'Failed as requested from task' } } },

@@ -366,6 +366,7 @@ function planHard(
 
 const file: Module<FileArgs, FilePlanState> = {
   name: 'file',
+  summary: 'Manage files and file properties',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

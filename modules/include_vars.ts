@@ -44,6 +44,7 @@ function loadVarsFile(path: string): Record<string, unknown> {
 
 const includeVars: Module<IncludeVarsArgs> = {
   name: 'include_vars',
+  summary: 'Load variables from files, dynamically within a task',
   freeForm: '_raw_params',
   supportsCheckMode: true,
   controllerOnly: true,

@@ -19,6 +19,7 @@ const diffOf = (name: string, before?: LinkState, after?: LinkState) => [
 
 const iplink: Module<LinkArgs, Before> = {
   name: 'iplink',
+  summary: 'Manage network links (bridge, veth, vxlan, vlan, dummy) with ip link (tsplay\'s own)',
   supportsCheckMode: true,
   schema: {
     type: 'object',

@@ -80,6 +80,7 @@ function planFrom(ctx: ModuleContext<LineInFileArgs>, target: Target): Plan<Edit
 
 const lineinfile: Module<LineInFileArgs, EditState> = {
   name: 'lineinfile',
+  summary: 'Manage lines in text files',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -18,6 +18,7 @@ export type MetaAction = (typeof META_ACTIONS)[number];
 
 const meta: Module<{ _raw_params: MetaAction }> = {
   name: 'meta',
+  summary: 'Execute Ansible \'actions\'',
   freeForm: '_raw_params',
   supportsCheckMode: true,
   controllerOnly: true,

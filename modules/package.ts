@@ -36,6 +36,7 @@ function backendContext(ctx: ModuleContext<PackageArgs>, args: Record<string, un
 
 const pkg: Module<PackageArgs, Delegated> = {
   name: 'package',
+  summary: 'Generic OS package manager',
   supportsCheckMode: true,
   schema: {
     type: 'object',

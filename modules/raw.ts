@@ -10,6 +10,7 @@ interface RawArgs {
 
 const raw: Module<RawArgs, undefined> = {
   name: 'raw',
+  summary: 'Executes a low-down and dirty command',
   freeForm: '_raw_params',
   supportsCheckMode: false,
   schema: {

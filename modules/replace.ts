@@ -52,6 +52,7 @@ function planFrom(ctx: ModuleContext<ReplaceArgs>, target: Target): Plan<EditSta
 
 const replace: Module<ReplaceArgs, EditState> = {
   name: 'replace',
+  summary: 'Replace all instances of a particular string in a file using a back-referenced regular expression',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -33,6 +33,7 @@ const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/
 
 const script: Module<ScriptArgs, ScriptState> = {
   name: 'script',
+  summary: 'Runs a local script on a remote node after transferring it',
   freeForm: '_raw_params',
   freeFormKeys: ['creates', 'removes', 'chdir', 'executable', 'decrypt'],
   supportsCheckMode: true,

@@ -24,6 +24,7 @@ function chosenManager(ctx: Parameters<Module<ServiceArgs>['plan']>[0]): boolean
 
 const service: Module<ServiceArgs, undefined> = {
   name: 'service',
+  summary: 'Manage services',
   supportsCheckMode: true,
   schema: {
     type: 'object',

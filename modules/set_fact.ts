@@ -5,6 +5,7 @@ const BOOL_WORDS = new Set(['yes', 'no', 'true', 'false']);
 
 const setFact: Module<Record<string, unknown>> = {
   name: 'set_fact',
+  summary: 'Set host variable(s) and fact(s)',
   supportsCheckMode: true,
   controllerOnly: true,
   schema: { type: 'object', properties: { cacheable: { type: 'boolean', default: false } }, additionalProperties: true },

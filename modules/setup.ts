@@ -14,6 +14,7 @@ interface SetupArgs {
 
 const setup: Module<SetupArgs, undefined> = {
   name: 'setup',
+  summary: 'Gathers facts about remote hosts',
   supportsCheckMode: true,
   schema: {
     type: 'object',

@@ -5,6 +5,7 @@ import { applyCommand, COMMAND_FREE_FORM_KEYS, commandOptions, planCommand, type
 
 const shell: Module<CommandArgs, CommandState> = {
   name: 'shell',
+  summary: 'Execute shell commands on targets',
   freeForm: '_raw_params',
   freeFormKeys: COMMAND_FREE_FORM_KEYS,
   supportsCheckMode: true,

@@ -8,6 +8,7 @@ interface SlurpArgs {
 
 const slurp: Module<SlurpArgs, undefined> = {
   name: 'slurp',
+  summary: 'Slurps a file from remote nodes',
   supportsCheckMode: true,
   hostFiles: true,
   schema: { type: 'object', properties: { src: { type: 'string' } }, required: ['src'] },

@@ -15,6 +15,7 @@ interface StatArgs {
 
 const stat: Module<StatArgs, undefined> = {
   name: 'stat',
+  summary: 'Retrieve file or file system status',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -31,6 +31,7 @@ function daemonStep(a: SystemdArgs, verb: 'daemon-reload' | 'daemon-reexec'): St
 
 const systemd: Module<SystemdArgs, undefined> = {
   name: 'systemd',
+  summary: 'Manage systemd units',
   supportsCheckMode: true,
   schema: {
     type: 'object',

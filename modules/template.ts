@@ -38,6 +38,7 @@ function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
 
 const template: Module<TemplateArgs, WritePlanState> = {
   name: 'template',
+  summary: 'Template a file out to a target host',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -49,6 +49,7 @@ function timeoutMessage(a: WaitForArgs): string {
 
 const waitFor: Module<WaitForArgs, undefined> = {
   name: 'wait_for',
+  summary: 'Waits for a condition before continuing',
   // As in Ansible: waiting predicts nothing, so check mode skips it.
   supportsCheckMode: false,
   schema: {

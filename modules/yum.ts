@@ -2,4 +2,4 @@
 // yum (src/packages/rpm-module.ts).
 import { rpmPackageModule } from '../src/packages/rpm-module.js';
 
-export default rpmPackageModule('yum');
+export default { ...rpmPackageModule('yum'), summary: 'Manages packages with the yum package manager' };

@@ -100,6 +100,7 @@ async function apply(ctx: ModuleContext<YumRepoArgs>, p: Plan<YumRepoState>): Pr
 
 const yumRepository: Module<YumRepoArgs, YumRepoState> = {
   name: 'yum_repository',
+  summary: 'Add or remove YUM repositories',
   supportsCheckMode: true,
   hostFiles: true,
   schema: {

@@ -19,6 +19,7 @@ import type { HostKeyChecking } from '../connection/ssh.js';
 import { TaskSpinner } from '../output/task-spinner.js';
 import { playbooksUseHostFiles } from '../executor/host-files.js';
 import { initRole } from './init-role.js';
+import { addInfoCommands } from './info-commands.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
@@ -200,6 +201,7 @@ export function buildProgram(): Command {
     .action(async (files: string[], flags: RunFlags) => {
       process.exitCode = await runCommand(files, flags);
     });
+  addInfoCommands(program);
   program
     .command('init')
     .description('start something new')
