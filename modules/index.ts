@@ -30,11 +30,17 @@ import waitFor from './wait_for.js';
 import yum from './yum.js';
 import yumRepository from './yum_repository.js';
 import aptRepository from './apt_repository.js';
+import user from './user.js';
+import group from './group.js';
+import getent from './getent.js';
+import hostname from './hostname.js';
+import knownHosts from './known_hosts.js';
 
 const ALL: Module<any, any>[] = [
   assert, blockinfile, command, copy, debug, etcdctl, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
   slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg, iplink,
   yumRepository, aptRepository, script,
+  user, group, getent, hostname, knownHosts,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));
