@@ -35,12 +35,17 @@ import group from './group.js';
 import getent from './getent.js';
 import hostname from './hostname.js';
 import knownHosts from './known_hosts.js';
+import getUrl from './get_url.js';
+import uri from './uri.js';
+import git from './git.js';
+import pip from './pip.js';
 
 const ALL: Module<any, any>[] = [
   assert, blockinfile, command, copy, debug, etcdctl, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
   slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg, iplink,
   yumRepository, aptRepository, script,
   user, group, getent, hostname, knownHosts,
+  getUrl, uri, git, pip,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));
