@@ -167,6 +167,9 @@ function serverMethodName(m: AnyAuthMethod): AuthenticationType {
   return m.type === 'agent' ? 'publickey' : m.type;
 }
 
+/** The least time a host that answered gets to log in and start its shell (see connectNow). */
+const LOGIN_LIMIT_MS = 120_000;
+
 function describeNetworkError(e: Error & { code?: string; level?: string }, o: SshOptions): string {
   const where = `connect to host ${o.address} port ${o.port}`;
   switch (e.code) {
@@ -216,10 +219,18 @@ export class SshConnection implements Connection {
     }
   }
 
-  /** connect() once this connection's turn has come: the timeout counts from here. */
+  /**
+   * connect() once this connection's turn has come: the timeouts count from
+   * here. As OpenSSH's ConnectTimeout (what Ansible's timeout sets), the
+   * connect timeout covers reaching the server, up to the end of its key
+   * exchange (each handshake() has its own). Logging in and starting the
+   * shell only need CPU on a host that has answered: a busy machine may make
+   * them slow, which is no sign that the host is down, so they get a longer
+   * limit that only a host that hangs reaches.
+   */
   private async connectNow(): Promise<void> {
     const o = this.options;
-    const deadline = Date.now() + o.connectTimeoutMs;
+    const deadline = Date.now() + Math.max(LOGIN_LIMIT_MS, 6 * o.connectTimeoutMs);
 
     // Host key policy, decided before the handshakes from known_hosts.
     let knownHostsFile = '';
@@ -371,7 +382,14 @@ export class SshConnection implements Connection {
         client.destroy();
         reject(new UnreachableError(PREFIX + message));
       };
+      // Reaching the server: TCP, its identification and the key exchange.
+      const reaching = setTimeout(
+        () => fail(`connect to host ${o.address} port ${o.port}: Connection timed out (no SSH handshake within ${o.connectTimeoutMs} ms)`),
+        o.connectTimeoutMs,
+      );
+      client.on('close', () => clearTimeout(reaching));
       client.on('handshake', () => {
+        clearTimeout(reaching);
         // The server proved it holds the key; only now is a new one recorded.
         if (newKey && !recording) recording = appendKnownHost(knownHostsFile, name, newKey);
       });
