@@ -1,6 +1,6 @@
 // copy: put a controller file, a controller directory tree, inline content or
 // (remote_src) a file already on the host at dest.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { posix, join, basename } from 'node:path';
 import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
 import { probePaths, sha1, writeFileAtomic } from '../src/host/remote-files.js';
@@ -15,13 +15,16 @@ import {
   type WriteArgs,
   type WritePlanState,
 } from '../src/file-ops/copy-core.js';
-import { attributeChanges, attributeCommands, chmodArgument, hasChanges, type ModeInput } from '../src/file-ops/file-attributes.js';
+import { attributeChanges, attributeCommands, chmodArgument, hasChanges, SELINUX_OPTIONS, type ModeInput } from '../src/file-ops/file-attributes.js';
 import { mustRun } from '../src/host/run.js';
 import { raw } from '../src/host/shell.js';
+import { pyJsonDumps } from '../src/templating/json.js';
+import { pyStr } from '../src/templating/python-repr.js';
+import { readControllerFile } from '../src/vault/controller-file.js';
 
 export interface CopyArgs extends WriteArgs {
   src?: string;
-  content?: string;
+  content?: unknown;
   remote_src?: boolean;
   follow?: boolean;
   local_follow?: boolean;
@@ -75,7 +78,7 @@ async function planTree(ctx: ModuleContext<CopyArgs>, srcDir: string): Promise<P
   const attrCommands: string[] = [];
   for (const rel of tree.files) {
     const local = join(srcDir, rel);
-    const data = readFileSync(local);
+    const data = readControllerFile(local, args.decrypt !== false);
     const st = byPath.get(posix.join(root, rel))!;
     const spec = attributeSpec(args, statSync(local).mode & 0o7777);
     const write = !st.exists || (args.force !== false && st.checksum !== sha1(data));
@@ -107,6 +110,12 @@ async function applyTree(ctx: ModuleContext<CopyArgs>, plan: Plan<CopyState>, tr
   return { result: { ...plan.result } };
 }
 
+/** Inline content as Ansible's copy writes it: a list or mapping as JSON, any other value as Python prints it. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return content !== null && typeof content === 'object' ? pyJsonDumps(content) : pyStr(content);
+}
+
 /** Where the bytes come from: inline content, a controller file or directory, or the host itself. */
 type CopySource = { content: ContentSource } | { tree: string } | { remote: string };
 
@@ -117,14 +126,14 @@ function copySource(ctx: ModuleContext<CopyArgs>): CopySource {
     throw new ModuleFailure('src and content are mutually exclusive');
   }
   if (args.content !== undefined) {
-    return { content: { data: Buffer.from(args.content, 'utf8'), header: 'dynamically generated' } };
+    return { content: { data: Buffer.from(contentText(args.content), 'utf8'), header: 'dynamically generated' } };
   }
   if (args.remote_src) return { remote: args.src! };
   const local = findControllerFile(ctx, 'files', args.src!);
   const st = statSync(local);
   if (st.isDirectory()) return { tree: local };
   return {
-    content: { data: readFileSync(local), header: local, basename: basename(local), src: local, mode: st.mode & 0o7777 },
+    content: { data: readControllerFile(local, args.decrypt !== false), header: local, basename: basename(local), src: local, mode: st.mode & 0o7777 },
   };
 }
 
@@ -172,7 +181,7 @@ const copy: Module<CopyArgs, CopyState> = {
     type: 'object',
     properties: {
       src: { type: 'string' },
-      content: { type: 'string' },
+      content: { description: 'The text to write (a list or mapping is written as JSON).' },
       dest: { type: 'string' },
       mode: modeType,
       owner: { type: 'string' },
@@ -186,6 +195,7 @@ const copy: Module<CopyArgs, CopyState> = {
       follow: { type: 'boolean', default: false },
       local_follow: { type: 'boolean', default: true },
       checksum: { type: 'string' },
+      ...SELINUX_OPTIONS,
       unsafe_writes: { type: 'boolean', default: false },
       attributes: { type: 'string' },
     },

@@ -16,6 +16,7 @@ import {
   type AttributeChanges,
   type AttributeSpec,
   type ModeInput,
+  SELINUX_OPTIONS,
 } from '../src/file-ops/file-attributes.js';
 
 type FileState = 'file' | 'directory' | 'link' | 'hard' | 'touch' | 'absent';
@@ -386,6 +387,7 @@ const file: Module<FileArgs, FilePlanState> = {
       access_time: { type: 'string' },
       access_time_format: { type: 'string', default: '%Y%m%d%H%M.%S' },
       attributes: { type: 'string' },
+      ...SELINUX_OPTIONS,
       unsafe_writes: { type: 'boolean', default: false },
       _diff_peek: { type: 'string' },
       _original_basename: { type: 'string' },

@@ -1,9 +1,10 @@
 // include_vars: load variables from a YAML/JSON file (or a directory of them)
 // on the controller, at include_vars precedence.
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 import { loadYamlFile } from '../src/yaml-source.js';
+import { isVaultText } from '../src/vault/envelope.js';
 
 interface IncludeVarsArgs {
   _raw_params?: string;
@@ -31,6 +32,10 @@ function filesIn(dir: string, args: IncludeVarsArgs, level = 1): string[] {
     out.push(full);
   }
   return out;
+}
+
+function isVaulted(path: string): boolean {
+  return isVaultText(readFileSync(path));
 }
 
 function loadVarsFile(path: string): Record<string, unknown> {
@@ -78,7 +83,8 @@ const includeVars: Module<IncludeVarsArgs> = {
     const vars = args.name ? { [args.name]: loaded } : loaded;
     return {
       changed: false,
-      result: { ansible_facts: vars, ansible_included_var_files: files },
+      // Values read from a vaulted file are not shown, even at -v (as Ansible).
+      result: { ansible_facts: vars, ansible_included_var_files: files, ...(files.some(isVaulted) ? { _ansible_no_log: true } : {}) },
       effects: { includeVars: vars },
     };
   },

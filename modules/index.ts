@@ -30,22 +30,52 @@ import waitFor from './wait_for.js';
 import yum from './yum.js';
 import yumRepository from './yum_repository.js';
 import aptRepository from './apt_repository.js';
+import find from './find.js';
+import tempfile from './tempfile.js';
+import ping from './ping.js';
+import assemble from './assemble.js';
+import fetch from './fetch.js';
+import unarchive from './unarchive.js';
+import cron from './cron.js';
+import iptables from './iptables.js';
+import debconf from './debconf.js';
+import dpkgSelections from './dpkg_selections.js';
+import packageFacts from './package_facts.js';
+import serviceFacts from './service_facts.js';
+import sysvinit from './sysvinit.js';
+import rpmKey from './rpm_key.js';
+import aptKey from './apt_key.js';
+import addHost from './add_host.js';
+import groupBy from './group_by.js';
+import pause from './pause.js';
+import setStats from './set_stats.js';
+import gatherFactsModule from './gather_facts.js';
+import getUrl from './get_url.js';
+import uri from './uri.js';
+import git from './git.js';
+import pip from './pip.js';
+import validateArgumentSpec from './validate_argument_spec.js';
+import asyncStatus from './async_status.js';
 import user from './user.js';
 import group from './group.js';
 import getent from './getent.js';
 import hostname from './hostname.js';
 import knownHosts from './known_hosts.js';
-import getUrl from './get_url.js';
-import uri from './uri.js';
-import git from './git.js';
-import pip from './pip.js';
+import waitForConnection from './wait_for_connection.js';
+import reboot from './reboot.js';
+import expect from './expect.js';
+import subversion from './subversion.js';
 
 const ALL: Module<any, any>[] = [
   assert, blockinfile, command, copy, debug, etcdctl, fail, file, includeVars, lineinfile, meta, raw, replace, setFact, setup, shell,
   slurp, stat, template, service, systemd, { ...systemd, name: 'systemd_service' }, waitFor, apt, dnf, yum, pkg, iplink,
   yumRepository, aptRepository, script,
-  user, group, getent, hostname, knownHosts,
+  find, tempfile, ping, assemble, fetch, unarchive,
+  cron, iptables, debconf, dpkgSelections, packageFacts, serviceFacts, sysvinit, rpmKey, aptKey,
+  addHost, groupBy, pause, setStats, gatherFactsModule, validateArgumentSpec, asyncStatus,
   getUrl, uri, git, pip,
+  user, group, getent, hostname, knownHosts,
+  waitForConnection, reboot, expect, subversion,
 ];
 
 const byName = new Map<string, Module<any, any>>(ALL.map((m) => [m.name, m]));

@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { ModuleFailure, type ControllerFile, type Module, type ModuleContext } from '../src/module-api/module-types.js';
 import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/file-ops/copy-core.js';
 import { templateVars } from '../src/templating/template-vars.js';
+import { TemplateNotFound, TemplateTypeError } from '../src/templating/errors.js';
+import { SELINUX_OPTIONS } from '../src/file-ops/file-attributes.js';
 
 export interface TemplateArgs extends WriteArgs {
   src: string;
@@ -23,6 +25,9 @@ function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
     // ansible_managed and template_* as Ansible sets them for a template.
     text = ctx.renderTemplate(source.data.toString('utf8'), templateVars(srcPath, ctx.args.dest), srcPath);
   } catch (e) {
+    // Ansible reports Jinja's own exception for a template an include names but cannot find
+    if (e instanceof TemplateNotFound) throw new ModuleFailure(e.message, { exception: `jinja2.exceptions.${e.message}` });
+    if (e instanceof TemplateTypeError) throw new ModuleFailure(`AnsibleError: ${e.message}`, { exception: `ansible.errors.AnsibleError: ${e.message}` });
     throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
   }
   const nl = ctx.args.newline_sequence ?? '\n';
@@ -63,6 +68,7 @@ const template: Module<TemplateArgs, WritePlanState> = {
       block_end_string: { type: 'string' },
       comment_start_string: { type: 'string' },
       comment_end_string: { type: 'string' },
+      ...SELINUX_OPTIONS,
       unsafe_writes: { type: 'boolean', default: false },
       attributes: { type: 'string' },
     },

@@ -16,6 +16,9 @@ import {
   type Tags,
 } from 'yaml';
 import { ParseError, type SourceLocation } from './errors.js';
+import { mkFloat } from './templating/py-float.js';
+import { openVault } from './vault/secrets.js';
+import { isVaultText } from './vault/envelope.js';
 
 // PyYAML (what Ansible reads YAML with) takes only yes/no, true/false, on/off
 // as booleans, not y/n, and leaves dates as text once templated: adjust the
@@ -38,13 +41,29 @@ function pythonTest(t: ScalarTag): RegExp | undefined {
   return undefined;
 }
 
-function pythonLikeTags(tags: Tags): Tags {
+// A float stays a float when its value is whole (`3.0` prints as 3.0, not 3).
+function keepFloat(t: ScalarTag): ScalarTag {
+  if (t.tag !== 'tag:yaml.org,2002:float') return t;
+  const resolve = t.resolve.bind(t);
+  return { ...t, resolve: (...args: Parameters<ScalarTag['resolve']>) => pyFloatOf(resolve(...args)) } as ScalarTag;
+}
+
+function pyFloatOf(v: unknown): unknown {
+  if (typeof v === 'number') return mkFloat(v);
+  // YAML 1.1's plain float resolves to a Scalar node holding the number
+  if (isScalar(v) && typeof v.value === 'number') v.value = mkFloat(v.value);
+  return v;
+}
+
+/** The YAML 1.1 schema narrowed to what PyYAML reads (for `customTags`; from_yaml uses it too). */
+export function pythonLikeTags(tags: Tags): Tags {
   return tags
     .filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')
     .map((t) => {
-      if (typeof t === 'string' || !('test' in t) || !t.test) return t;
+      if (typeof t === 'string') return t;
+      if (!('test' in t) || !t.test) return keepFloat(t as ScalarTag);
       const test = pythonTest(t);
-      return test ? ({ ...t, test } as ScalarTag) : t;
+      return keepFloat(test ? ({ ...t, test } as ScalarTag) : t);
     });
 }
 
@@ -94,7 +113,7 @@ class Converter {
   convert(node: YamlNode | null | undefined, doc: Document): unknown {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convert(node.resolve(doc) as YamlNode, doc);
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) return node.tag === '!vault' ? this.vaultValue(node) : node.value;
     if (isSeq(node)) {
       const out: unknown[] = [];
       const locs: SourceLocation[] = [];
@@ -130,6 +149,13 @@ class Converter {
       return out;
     }
     return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
+  }
+
+  /** A `!vault` value is its decrypted text, never its ciphertext. */
+  private vaultValue(node: YamlNode): string {
+    const at = this.at(node.range?.[0]);
+    const value = isScalar(node) ? String(node.value) : '';
+    return openVault(value, `${this.file}, line ${at.line}`, at).plaintext.toString('utf8');
   }
 
   /** DUPLICATE_YAML_DICT_KEY: tsplay refuses by default; `warn` and `ignore` keep the last, as Ansible does. */
@@ -209,5 +235,7 @@ export function loadYamlFile(file: string, from?: SourceLocation): unknown {
   } catch (e) {
     throw new ParseError(`Could not read file '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, from);
   }
+  // A vaulted file is YAML once decrypted.
+  if (isVaultText(text)) text = openVault(text, file, from).plaintext.toString('utf8');
   return parseYaml(text, file);
 }

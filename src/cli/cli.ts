@@ -2,14 +2,17 @@
 // flags so muscle memory works. Errors are printed once, with their place, and
 // turned into Ansible's exit codes here and nowhere else.
 import { Command, CommanderError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, OptionsError, TsplayError, formatError } from '../errors.js';
 import { parseExtraVars } from './extra-vars.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
-import { JsonReporter } from '../output/json.js';
+import { JsonReporter, jsonError } from '../output/json.js';
 import { BufferedOutput } from '../output/buffered-output.js';
-import { TextReporter } from '../output/text.js';
+import { TextReporter, displayColumns } from '../output/text.js';
+import { colorWanted, painter, setOutputPaint } from '../output/color.js';
+import { INTERRUPTED, onInterrupt } from './interrupt.js';
 import { runPlaybooks } from '../executor/playbook-runner.js';
 import type { RunOptions } from '../executor/context.js';
 import { listing } from './listing.js';
@@ -20,11 +23,14 @@ import { TaskSpinner } from '../output/task-spinner.js';
 import { playbooksUseHostFiles } from '../executor/host-files.js';
 import { initRole } from './init-role.js';
 import { addInfoCommands } from './info-commands.js';
+import { addVaultCommand, addVaultOptions, setupRunVault, type VaultFlags } from '../vault/cli.js';
+import { configureCommand, type SshExtras } from '../config/apply-config.js';
+import { addExecCommand } from './adhoc.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
 
-interface RunFlags {
+interface RunFlags extends VaultFlags {
   inventory: string[];
   limit?: string;
   tags: string[];
@@ -50,6 +56,8 @@ interface RunFlags {
   askBecomePass?: boolean;
   timeout: string;
   hostKeyChecking?: string;
+  /** --color / --no-color; undefined when neither is given. */
+  color?: boolean;
 }
 
 /** A prompt for a command-line flag (-k, -K): no answer is a bad option. */
@@ -82,7 +90,7 @@ function splitTags(values: string[]): string[] {
   return values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
 }
 
-async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<number> {
+async function runCommand(playbookFiles: string[], flags: RunFlags, ssh: SshExtras = {}): Promise<number> {
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new OptionsError(`invalid --forks value: ${flags.forks}`);
   const timeout = Number(flags.timeout);
@@ -90,6 +98,10 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
   // Asked in ansible-playbook's order: the SSH password, then the become password.
   const sshPassword = flags.askPass ? await askFlag('SSH password: ') : undefined;
   const becomePassword = flags.askBecomePass ? await askFlag('BECOME password: ') : undefined;
+  // Colour as ansible-playbook decides it (src/output/color.ts); never in JSON.
+  const color = flags.output !== 'json' && colorWanted({ env: process.env, isTTY: Boolean(process.stdout.isTTY), flag: flags.color });
+  setOutputPaint(painter(color));
+  await setupRunVault(flags); // then the vault passwords, before any file is read
   const options: RunOptions = {
     check: Boolean(flags.check),
     diff: Boolean(flags.diff),
@@ -100,6 +112,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
     extraVars: parseExtraVars(flags.extraVars),
     verbosity: flags.verbose,
     startAtTask: flags.startAtTask,
+    inventorySources: flags.inventory.map((s) => (s.includes(',') && !existsSync(s) ? s : resolve(s))),
     connection: flags.connection,
     user: flags.user,
     become: Boolean(flags.become),
@@ -114,6 +127,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
       askPassphrase: passphrasePrompter(() => buffered?.flush()),
       timeoutSeconds: timeout,
       hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? hostKeyCheckingFromEnv(process.env) ?? 'strict',
+      ...ssh, // ansible.cfg's ssh_args
     },
   };
   // Everything is loaded and checked before any host is touched.
@@ -126,7 +140,7 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
     return ExitCode.ok;
   }
   if (flags.listHosts || flags.listTasks || flags.listTags) {
-    write(listing(playbooks, inventory, options, { hosts: flags.listHosts, tasks: flags.listTasks, tags: flags.listTags }));
+    write(listing(playbooks, inventory, options, { hosts: flags.listHosts, tasks: flags.listTasks, tags: flags.listTags }, playbookFiles));
     return ExitCode.ok;
   }
   const spinner = flags.output === 'json' ? undefined : taskSpinner();
@@ -139,12 +153,22 @@ async function runCommand(playbookFiles: string[], flags: RunFlags): Promise<num
       : new TextReporter(buffered?.write ?? write, {
           spinner,
           diff: options.diff,
+          verbosity: options.verbosity,
           writeError: (t) => process.stderr.write(t),
           flush: () => buffered?.flush(),
+          paint: painter(color),
+          columns: displayColumns(process.stdout.isTTY ? process.stdout.columns : undefined),
         });
+  // On Ctrl-C: the spinner gone and the output out before the message; in JSON, an error event.
+  const offInterrupt = onInterrupt(async () => {
+    reporter.close();
+    buffered?.flush();
+    if (flags.output === 'json') write(jsonError(INTERRUPTED));
+  });
   try {
     return await runPlaybooks(playbooks, inventory, options, reporter);
   } finally {
+    offInterrupt();
     reporter.close();
     buffered?.close();
   }
@@ -167,7 +191,7 @@ function taskSpinner(): TaskSpinner | undefined {
 
 export function buildProgram(): Command {
   const program = new Command('tsplay').description('Run Ansible-style playbooks, fast.').exitOverride();
-  program
+  const run = program
     .command('run')
     .description('run playbooks against hosts')
     .argument('<playbook...>', 'playbook files')
@@ -198,10 +222,21 @@ export function buildProgram(): Command {
       new Option('--host-key-checking <mode>', 'verify host keys against known_hosts').choices(['strict', 'accept-new', 'off']),
     )
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (files: string[], flags: RunFlags) => {
-      process.exitCode = await runCommand(files, flags);
+    .option('--color', 'colour the text output, even when stdout is not a terminal')
+    .option('--no-color', 'no colour in the text output')
+    .action(async (files: string[], flags: RunFlags, cmd: Command) => {
+      try {
+        process.exitCode = await runCommand(files, flags, configureCommand(cmd, flags));
+      } catch (e) {
+        // Whoever reads the JSON on stdout learns why the run stopped (stderr still says it).
+        if (flags.output === 'json') process.stdout.write(errorLine(e));
+        throw e;
+      }
     });
+  addVaultOptions(run);
+  addVaultCommand(program);
   addInfoCommands(program);
+  addExecCommand(program);
   program
     .command('init')
     .description('start something new')
@@ -213,6 +248,12 @@ export function buildProgram(): Command {
       process.stdout.write(`- Role ${name} was created in ${initRole(name, flags.path)}\n`);
     });
   return program;
+}
+
+/** An error that stops `run`, as the JSON output's error event. */
+function errorLine(e: unknown): string {
+  if (e instanceof TsplayError) return jsonError(e.message, e.location);
+  return jsonError(`Unexpected Exception, this is probably a bug: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /** How many -v the command line has (-vvv, -v -v, --verbose). */

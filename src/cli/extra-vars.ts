@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
 import { parseKeyValue } from '../playbook/kv.js';
 import { parseYaml } from '../yaml-source.js';
+import { isVaultText } from '../vault/envelope.js';
+import { openVault } from '../vault/secrets.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -16,7 +18,7 @@ export function parseExtraVars(values: readonly string[]): Record<string, unknow
       } catch {
         throw new OptionsError(`Unable to retrieve file contents: could not find or access '${file}'`);
       }
-      data = parseYaml(text, file);
+      data = parseYaml(isVaultText(text) ? openVault(text, file).plaintext.toString('utf8') : text, file);
     } else if (/^\s*[[{]/.test(value)) {
       data = parseYaml(value, '<extra vars>');
     } else {

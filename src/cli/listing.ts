@@ -14,8 +14,12 @@ function walkTasks(items: readonly Item[], parentTags: string[], out: { name: st
     } else if (item.kind === 'task') {
       const role = item.origin.role ? `${item.origin.role.name} : ` : '';
       out.push({ name: `${role}${item.name ?? item.action}`, tags });
+    } else if (item.what === 'role') {
+      out.push({ name: item.name ?? 'include_role', tags });
     } else {
-      out.push({ name: item.name ?? `include_${item.what}`, tags });
+      // As ansible-playbook lists them: a named include_tasks with its role, an unnamed one bare.
+      const role = item.origin.role && item.name ? `${item.origin.role.name} : ` : '';
+      out.push({ name: `${role}${item.name ?? 'include_tasks'}`, tags });
     }
   }
 }
@@ -25,10 +29,12 @@ export function listing(
   inventory: Inventory,
   options: RunOptions,
   what: { hosts?: boolean; tasks?: boolean; tags?: boolean },
+  /** The playbooks as the command line names them (ansible-playbook prints them so). */
+  given: string[] = playbooks.map((pb) => pb.file),
 ): string {
   const lines: string[] = [];
-  for (const pb of playbooks) {
-    lines.push('', `playbook: ${pb.file}`);
+  for (const [i, pb] of playbooks.entries()) {
+    lines.push('', `playbook: ${given[i] ?? pb.file}`);
     pb.plays.forEach((play, i) => {
       const name = play.name ?? play.hosts.join(',');
       lines.push('', `  play #${i + 1} (${play.hosts.join(',')}): ${name}\tTAGS: [${play.tags.join(',')}]`);
@@ -40,7 +46,7 @@ export function listing(
       for (const section of play.sections) walkTasks(section, play.tags, tasks);
       const selected = tasks.filter((t) => tagsSelected(new Set(t.tags), options.tags, options.skipTags));
       if (what.tasks) {
-        lines.push('    tasks:', ...selected.map((t) => `      ${t.name}\tTAGS: [${t.tags.join(', ')}]`));
+        lines.push('    tasks:', ...selected.map((t) => `      ${t.name}\tTAGS: [${[...t.tags].sort().join(', ')}]`));
       }
       if (what.tags) {
         const all = [...new Set(selected.flatMap((t) => t.tags))].sort();

@@ -18,7 +18,15 @@ export function promptSecret(question: string): Promise<string> {
   return result;
 }
 
-async function promptTty(question: string): Promise<string> {
+/** One line from the terminal, echoed unless `secret` (vars_prompt); in turn with the other prompts. */
+export function promptLine(question: string, secret: boolean): Promise<string> {
+  const run = (): Promise<string> => promptTty(question, !secret);
+  const result = chain.then(run, run);
+  chain = result.catch(() => undefined);
+  return result;
+}
+
+async function promptTty(question: string, echo = false): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, done) {
@@ -27,17 +35,20 @@ async function promptTty(question: string): Promise<string> {
     },
   });
   const rl = createInterface({ input: process.stdin, output, terminal: true });
-  process.stderr.write(question);
-  muted = true;
   try {
     return await new Promise<string>((resolve, reject) => {
-      rl.question('', resolve);
       rl.once('close', () => reject(new PromptError(`no answer to the prompt '${question.trim()}' (end of input)`)));
+      if (echo) return rl.question(question, resolve);
+      // A hidden answer: the question written, then nothing of what is typed.
+      process.stderr.write(question);
+      muted = true;
+      rl.question('', resolve);
     });
   } finally {
-    muted = false;
     rl.close();
-    process.stderr.write('\n');
+    // An echoed answer ends with its own newline; a hidden one gets one here.
+    if (muted) process.stderr.write('\n');
+    muted = false;
   }
 }
 

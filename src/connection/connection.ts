@@ -18,6 +18,8 @@ export interface ExecResult {
 export interface Connection {
   /** Inventory name of the host. */
   readonly host: string;
+  /** The controller itself (the `local` connection): reboot refuses to run there. */
+  readonly local?: boolean;
   /** Run one POSIX sh command line (already quoted) on the host. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /**

@@ -24,6 +24,10 @@ export interface ConnectionSettings {
   sshConfigFile?: string;
   /** Start the host agent with each connection (the playbooks have file tasks), else on first use. */
   agentAtConnect?: boolean;
+  /** From ansible.cfg's ssh_args: below the host's variables, above ~/.ssh/config. */
+  port?: number;
+  proxyJump?: string;
+  keepaliveSeconds?: number;
 }
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
@@ -108,10 +112,10 @@ export async function openConnection(host: string, vars: Record<string, unknown>
   const address = str(vars.ansible_host) ?? str(vars.ansible_ssh_host) ?? host;
   const config = await readSshConfig(address, { file: s.sshConfigFile });
   const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user) ?? s.user ?? config.user ?? userInfo().username;
-  const port = Number(str(vars.ansible_port) ?? str(vars.ansible_ssh_port) ?? config.port ?? 22);
+  const port = Number(str(vars.ansible_port) ?? str(vars.ansible_ssh_port) ?? s.port ?? config.port ?? 22);
   const keyFile = str(vars.ansible_ssh_private_key_file) ?? s.privateKey ?? config.identityFiles[0];
   const jumpSpec =
-    proxyJumpFromArgs(`${str(vars.ansible_ssh_common_args) ?? ''} ${str(vars.ansible_ssh_extra_args) ?? ''}`) ?? config.proxyJump;
+    proxyJumpFromArgs(`${str(vars.ansible_ssh_common_args) ?? ''} ${str(vars.ansible_ssh_extra_args) ?? ''}`) ?? s.proxyJump ?? config.proxyJump;
   const jump = jumpSpec === undefined ? undefined : await jumpHops(jumpSpec, s.sshConfigFile);
   let passphrase = s.passphrase;
   if (passphrase === undefined && keyFile !== undefined && s.askPassphrase && (await keyIsEncrypted(keyFile))) {
@@ -134,6 +138,7 @@ export async function openConnection(host: string, vars: Record<string, unknown>
     knownHostsFile: s.knownHostsFile,
     hostKeyChecking: s.hostKeyChecking,
     connectTimeoutMs: s.timeoutSeconds * 1000,
+    ...(s.keepaliveSeconds !== undefined ? { keepaliveIntervalMs: s.keepaliveSeconds * 1000 } : {}),
     ...(jump ? { jump } : {}),
     ...(python ? { pythonInterpreter: python } : {}),
     startAgent: s.agentAtConnect === false ? 'on-demand' : 'at-connect',

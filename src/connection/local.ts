@@ -5,6 +5,7 @@ import { agentWanted, HostAgent } from './host-agent.js';
 import { agentCommand } from './host-agent-program.js';
 
 export class LocalConnection implements Connection {
+  readonly local = true;
   /** Commands still running, ended by close() (e.g. on Ctrl-C). */
   private readonly running = new Set<ChildProcess>();
 

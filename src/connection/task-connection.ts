@@ -44,6 +44,10 @@ export class TaskConnection implements Connection {
     return this.inner.host;
   }
 
+  get local(): boolean | undefined {
+    return this.inner.local;
+  }
+
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { command: wrapped, stdinPrefix } = wrapCommand(command, this.settings);
     const stdin = stdinPrefix

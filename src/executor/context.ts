@@ -18,6 +18,8 @@ export interface RunOptions {
   extraVars: Record<string, unknown>;
   verbosity: number;
   startAtTask?: string;
+  /** The -i sources, files as absolute paths (ansible_inventory_sources). */
+  inventorySources?: string[];
   connection?: string;
   user?: string;
   become: boolean;
@@ -46,8 +48,13 @@ export interface RunContext {
   reporter: Reporter;
   stats: RunStats;
   hosts: Map<string, HostState>;
-  /** Open (or reuse) the connection to a host. */
-  connect(host: string): Promise<Connection>;
+  /** Open (or reuse) the connection to a host; `timeoutSeconds` is the connect timeout when this call opens it. */
+  connect(host: string, timeoutSeconds?: number): Promise<Connection>;
+  /**
+   * Close a host's connection and forget it: the next connect() opens a new
+   * one (meta: reset_connection; reboot and wait_for_connection reconnect).
+   */
+  resetConnection(host: string): Promise<void>;
   /** Unique per run, like Ansible's omit placeholder. */
   omit: string;
 }

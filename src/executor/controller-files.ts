@@ -3,8 +3,9 @@
 // hosts: every host asks for the same file, so it is searched for, read and
 // stat'ed once instead of once a host. The next dispatch starts afresh, so a
 // file that an earlier task created or changed is seen as it is then.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { ControllerFile } from '../module-api/module-types.js';
+import { readControllerFile } from '../vault/controller-file.js';
 
 export class ControllerFiles {
   private readonly found = new Map<string, string>();
@@ -23,7 +24,8 @@ export class ControllerFiles {
   read(path: string): ControllerFile {
     let file = this.files.get(path);
     if (!file) {
-      file = { data: readFileSync(path), mode: statSync(path).mode & 0o7777 };
+      // a vaulted source is sent decrypted (template, script)
+      file = { data: readControllerFile(path), mode: statSync(path).mode & 0o7777 };
       this.files.set(path, file);
     }
     return file;

@@ -16,6 +16,7 @@ export interface Included {
 
 export class IncludeLoader {
   private readonly cache = new Map<string, Item[]>();
+  private readonly roles = new Map<string, Included>();
 
   constructor(private readonly play: Play) {}
 
@@ -35,15 +36,22 @@ export class IncludeLoader {
 
   role(target: string, inc: DynamicInclude): Included {
     const key = `role\0${target}\0${inc.tasksFrom ?? ''}\0${inc.id}`;
-    const roles = new RoleLoader(this.play.playbookDir);
-    const role = roles.load({ name: target, params: {}, at: inc.origin.location });
-    let items = this.cache.get(key);
-    if (!items) {
-      items = roles.itemsOf(role, inc.tasksFrom, inc.origin.location);
-      this.cache.set(key, items);
+    let loaded = this.roles.get(key);
+    if (!loaded) {
+      const roles = new RoleLoader(this.play.playbookDir);
+      const { varsFrom, defaultsFrom, handlersFrom } = inc;
+      const role = roles.load({ name: target, params: {}, varsFrom, defaultsFrom, handlersFrom, at: inc.origin.location });
+      loaded = { items: roles.itemsOf(role, inc.tasksFrom, inc.origin.location), file: role.dir, role };
+      this.roles.set(key, loaded);
       // The role's handlers join the play's, so its tasks can notify them.
       for (const h of roles.handlers) if (!this.play.handlers.includes(h)) this.play.handlers.push(h);
     }
-    return { items, file: role.dir, role };
+    if (inc.public) {
+      // public: its defaults and vars are the play's from now on, for every host (the latest last).
+      const roles = this.play.roles;
+      if (roles.includes(loaded.role!)) roles.splice(roles.indexOf(loaded.role!), 1);
+      roles.push(loaded.role!);
+    }
+    return loaded;
   }
 }

@@ -2,6 +2,7 @@
 // it as events: one per host, or one per loop item.
 import { hostState, type RunContext } from './context.js';
 import type { TaskOutcome } from './task-runner.js';
+import type { SourceLocation } from '../errors.js';
 
 export class OutcomeReporter {
   constructor(private readonly run: RunContext) {}
@@ -32,12 +33,13 @@ export class OutcomeReporter {
     }
   }
 
-  report(host: string, o: TaskOutcome, rescuable: boolean): 'unreachable' | undefined {
+  /** `location`: where the task is written, carried by its events (for --output json). */
+  report(host: string, o: TaskOutcome, rescuable: boolean, location?: SourceLocation): 'unreachable' | undefined {
     const counted = this.count(host, o, rescuable);
     const verbose = this.run.options.verbosity > 0;
     const emit = this.run.reporter.emit.bind(this.run.reporter);
     if (!o.items) {
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: this.warned(o.result), diff: o.diff, verbose, noLog: o.noLog, shown: o.shown });
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: this.warned(o.result), diff: o.diff, verbose, noLog: o.noLog, shown: o.shown, location });
       return counted;
     }
     const lastFailed = o.items.map((it) => it.status).lastIndexOf('failed');
@@ -45,13 +47,15 @@ export class OutcomeReporter {
       const status = it.status === 'ok' && it.result.changed ? 'changed' : it.status;
       // "...ignoring" follows the last failed item, once (with no_log, the task's own line).
       const ignored = o.ignored && i === lastFailed && !o.noLog;
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: this.warned(it.result), item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown });
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: this.warned(it.result), item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown, location });
     });
     // ansible-playbook prints the task's own line after the items when no_log
     // hides the loop's results, and when the loop skipped every item (or had none).
     if ((o.noLog && o.items.length > 0) || o.status === 'skipped') {
       const delegatedTo = o.status === 'skipped' ? undefined : o.delegatedTo;
-      emit({ kind: 'host_result', host, delegatedTo, status: o.status, ignored: o.ignored, result: o.result, diff: [], verbose, noLog: o.noLog });
+      // Its items were printed already: the line leaves them out, as Ansible's does.
+      const { results: _items, ...result } = o.result;
+      emit({ kind: 'host_result', host, delegatedTo, status: o.status, ignored: o.ignored, result, diff: [], verbose, noLog: o.noLog, shown: o.shown, location });
     }
     return counted;
   }

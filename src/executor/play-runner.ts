@@ -5,6 +5,7 @@ import PQueue from 'p-queue';
 import { gatherFacts } from '../facts/gather.js';
 import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
 import { UnreachableError } from '../connection/connection.js';
+import { ParseError, type SourceLocation } from '../errors.js';
 import { hostState, type RunContext } from './context.js';
 import { Scheduler } from './lockstep.js';
 import { effectiveSettings, type Scope } from './scope.js';
@@ -18,9 +19,13 @@ import { loopItems } from './loops.js';
 import { batches } from './serial.js';
 import { IncludeLoader } from './include-loader.js';
 import { OutcomeReporter } from './outcome-reporter.js';
+import { RunningHosts } from './running-hosts.js';
 import { handlersFor } from './handlers.js';
 import { splitPatterns } from '../inventory/index.js';
+import { findModule } from '../../modules/index.js';
 import { roleArgumentCheckOf, runRoleArgumentCheck } from '../playbook/role-arguments.js';
+import { findStart } from './start-at-task.js';
+import { runDefaults } from '../config/run-defaults.js';
 
 /** `pos` is the step's place in the play's task tree; linear runs the lowest first. */
 type Step = { pos: number[] } & (
@@ -53,6 +58,7 @@ interface PlayHost {
 
 export class PlayRunner {
   private readonly hosts = new Map<string, PlayHost>();
+  private readonly running = new RunningHosts();
   private readonly vars: VarsBuilder;
   private readonly tasks: TaskRunner;
   private readonly queue: PQueue;
@@ -60,9 +66,10 @@ export class PlayRunner {
   private readonly varsFiles: PlayVarsFiles;
   private batch: string[] = [];
   private allHosts: string[] = [];
-  /** Hosts that have reached --start-at-task (all of them when it is not given). */
+  /** Hosts that have reached --start-at-task's task (start-at-task.ts). */
   private readonly started = new Set<string>();
-  private readonly startAll: boolean;
+  /** The item this play starts at, when --start-at-task found it here. */
+  private startAt: Item | undefined;
   private readonly includes: IncludeLoader;
   private readonly outcomes: OutcomeReporter;
 
@@ -71,13 +78,13 @@ export class PlayRunner {
     private readonly play: Play,
     private readonly startState: { startAtTaskFound: boolean },
   ) {
-    this.startAll = !run.options.startAtTask || startState.startAtTaskFound;
     this.varsFiles = new PlayVarsFiles(play, run.templar);
     this.vars = new VarsBuilder(run, {
       play,
       varsFiles: this.varsFiles,
-      playHosts: () => this.allHosts.filter((h) => !this.hosts.get(h)?.failed && !this.hosts.get(h)?.ended),
-      batchHosts: () => this.batch.filter((h) => !this.hosts.get(h)?.failed && !this.hosts.get(h)?.ended),
+      // Made again only when a host failed or ended (running-hosts.ts), not for every host and task.
+      playHosts: this.running.list(() => this.allHosts, (h) => this.hosts.get(h)),
+      batchHosts: this.running.list(() => this.batch, (h) => this.hosts.get(h)),
       allPlayHosts: [],
     });
     this.playScope = {
@@ -103,8 +110,9 @@ export class PlayRunner {
     this.outcomes = new OutcomeReporter(run);
   }
 
-  private report(host: string, o: TaskOutcome, rescuable: boolean): void {
-    if (this.outcomes.report(host, o, rescuable) === 'unreachable') this.hosts.get(host)!.ended = true;
+  /** `at`: where the task is written (for --output json). */
+  private report(host: string, o: TaskOutcome, rescuable: boolean, at?: SourceLocation): void {
+    if (this.outcomes.report(host, o, rescuable, at) === 'unreachable') this.hosts.get(host)!.ended = true;
   }
 
   /** Hosts of the play, after --limit and earlier failures. */
@@ -135,14 +143,21 @@ export class PlayRunner {
     const name = this.play.name ?? this.play.hosts.join(',');
     this.allHosts = hosts;
     (this.vars as unknown as { ctx: { allPlayHosts: string[] } }).ctx.allPlayHosts = hosts;
-    for (const h of hosts) {
-      this.hosts.set(h, { name: h, failed: false, ended: false, notified: new Set() });
-      this.run.stats.touch(h);
-    }
+    for (const h of hosts) this.hosts.set(h, this.running.state(h, { notified: new Set<Task>() }));
     if (hosts.length === 0) {
       this.run.reporter.emit({ kind: 'play_start', name, hosts });
       this.run.reporter.emit({ kind: 'no_hosts', pattern: this.play.hosts.join(',') });
       return new Set();
+    }
+    const { startAtTask, tags, skipTags } = this.run.options;
+    if (startAtTask !== undefined && !this.startState.startAtTaskFound) {
+      this.startAt = findStart(this.play, startAtTask, tags, skipTags);
+      if (!this.startAt) {
+        // A play before the task runs nothing (not even facts): its banner only, as ansible-playbook.
+        for (const batch of batches(hosts, this.play.serial)) this.run.reporter.emit({ kind: 'play_start', name, hosts: batch });
+        return new Set();
+      }
+      this.startState.startAtTaskFound = true;
     }
     this.varsFiles.preload();
     // Start connecting to every host now, in parallel; tasks await the same
@@ -204,6 +219,8 @@ export class PlayRunner {
   }
 
   private gatherWanted(host: string): boolean {
+    // gathering=smart (ansible.cfg): a host whose facts an earlier play gathered is not asked again.
+    if (runDefaults.gathering === 'smart' && Object.keys(hostState(this.run, host).facts).length > 0) return false;
     const g = this.play.gatherFacts;
     if (typeof g === 'boolean') return g;
     return Boolean(this.run.templar.isTrue(g, this.run.templar.view(this.vars.build(host))));
@@ -248,6 +265,10 @@ export class PlayRunner {
       }
       const eff = effectiveSettings([this.playScope, ...chain], item);
       if (!tagsSelected(eff.tags, this.run.options.tags, this.run.options.skipTags)) continue;
+      if (this.startAt && !this.started.has(host)) {
+        if (item !== this.startAt) continue;
+        this.started.add(host);
+      }
       if (item.kind === 'include') {
         const res = await scheduler.step(host, { kind: 'include', include: item, chain, pos: here });
         if (res.kind !== 'include') continue;
@@ -261,11 +282,6 @@ export class PlayRunner {
           if (end !== 'ok') return end;
         }
         continue;
-      }
-      if (!this.startAll && !this.started.has(host)) {
-        if (item.name !== this.run.options.startAtTask) continue;
-        this.started.add(host);
-        this.startState.startAtTaskFound = true;
       }
       const res = await scheduler.step(host, { kind: 'task', task: item, chain, rescuable, pos: here });
       if (h.ended) return 'ended';
@@ -307,7 +323,7 @@ export class PlayRunner {
 
   private async dispatchFacts(hosts: string[]): Promise<Map<string, StepResult>> {
     this.resolveVarsFiles(hosts);
-    this.run.reporter.emit({ kind: 'task_start', name: 'Gathering Facts', handler: false, hosts: hosts.length });
+    this.run.reporter.emit({ kind: 'task_start', name: 'Gathering Facts', handler: false, hosts: hosts.length, location: this.play.location });
     const out = new Map<string, StepResult>();
     await Promise.all(
       hosts.map((host) =>
@@ -315,7 +331,7 @@ export class PlayRunner {
           try {
             const conn = await this.run.connect(host);
             Object.assign(hostState(this.run, host).facts, await gatherFacts(conn, { subset: this.play.gatherSubset }));
-            this.report(host, { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false }, false);
+            this.report(host, { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false }, false, this.play.location);
           } catch (e) {
             const unreachable = e instanceof UnreachableError;
             const outcome: TaskOutcome = {
@@ -325,7 +341,7 @@ export class PlayRunner {
               diff: [],
               noLog: false,
             };
-            this.report(host, outcome, false);
+            this.report(host, outcome, false, this.play.location);
           }
           out.set(host, { kind: 'none' });
         }),
@@ -345,10 +361,11 @@ export class PlayRunner {
     const out = new Map<string, StepResult>();
     if (task.action === 'meta') return this.dispatchMeta(task, chain, hosts);
     this.resolveVarsFiles(hosts);
-    this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, hosts[0]!, chain), handler: task.isHandler, hosts: hosts.length });
     const eff = effectiveSettings([this.playScope, ...chain], task);
     const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';
-    const targets = runOnce ? hosts.slice(0, 1) : hosts;
+    // Actions that bypass the host loop (add_host, pause) run on the first host alone, and count there only.
+    const targets = runOnce || findModule(task.action)?.bypassHostLoop ? hosts.slice(0, 1) : hosts;
+    this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, hosts[0]!, chain), handler: task.isHandler, hosts: targets.length, location: task.origin.location });
     const files = new ControllerFiles();
     // Results are reported in host order, each as soon as the hosts before it
     // are done, so that reporting overlaps the hosts still at work.
@@ -358,7 +375,7 @@ export class PlayRunner {
         const host = targets[reported]!;
         const res = out.get(host)!;
         if (res.kind !== 'task') continue;
-        this.report(host, res.outcome, rescuable);
+        this.report(host, res.outcome, rescuable, task.origin.location);
         this.notify(host, task, res.outcome);
       }
     };
@@ -385,10 +402,11 @@ export class PlayRunner {
         const res = out.get(host)!;
         if (res.kind !== 'task') continue;
         // A run_once result counts for the host that ran it only, as in Ansible.
-        if (host === hosts[0]) this.report(host, res.outcome, rescuable);
+        if (host === hosts[0]) this.report(host, res.outcome, rescuable, task.origin.location);
         this.notify(host, task, res.outcome);
       }
     }
+    for (const host of hosts) if (!out.has(host)) out.set(host, { kind: 'none' });
     this.checkFailureLimits(task, chain, hosts, out);
     return out;
   }
@@ -448,9 +466,9 @@ export class PlayRunner {
     // What ansible-playbook prints for a meta task: its header once for each
     // host it is judged on, and "skipping" where `when` is false (not counted).
     for (const host of judged) {
-      this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, host, chain), handler: task.isHandler, hosts: 1 });
+      this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, host, chain), handler: task.isHandler, hosts: 1, location: task.origin.location });
       if (!applies.includes(host)) {
-        this.run.reporter.emit({ kind: 'host_result', host, status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], verbose: this.run.options.verbosity > 0, noLog: false });
+        this.run.reporter.emit({ kind: 'host_result', host, status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], verbose: this.run.options.verbosity > 0, noLog: false, location: task.origin.location });
       }
     }
     const ok: TaskOutcome = { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false };
@@ -478,6 +496,10 @@ export class PlayRunner {
       case 'clear_host_errors':
         for (const h of applies) this.hosts.get(h)!.failed = false;
         break;
+      case 'reset_connection':
+        // The next task opens a new connection (new login, new sessions).
+        await Promise.all(applies.map((h) => this.run.resetConnection(h)));
+        break;
       default:
         break;
     }
@@ -488,7 +510,7 @@ export class PlayRunner {
     const out = new Map<string, StepResult>();
     // One "included:" line per file and loop item, naming the hosts, as Ansible prints it.
     const byFile = new Map<string, { file: string; item?: unknown; hosts: string[] }>();
-    this.run.reporter.emit({ kind: 'task_start', name: inc.name ?? `include_${inc.what}`, handler: false, hosts: hosts.length });
+    this.run.reporter.emit({ kind: 'task_start', name: includeTitle(inc), handler: false, hosts: hosts.length, location: inc.origin.location });
     for (const host of hosts) {
       const eff = effectiveSettings([this.playScope, ...chain], inc);
       const vars = this.vars.build(host, eff);
@@ -496,7 +518,7 @@ export class PlayRunner {
       try {
         const view = templar.view(vars);
         if (!eff.when.every((c) => templar.isTrue(c, view))) {
-          this.report(host, { status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False' }, diff: [], noLog: false }, false);
+          this.report(host, { status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False' }, diff: [], noLog: false }, false, inc.origin.location);
           out.set(host, { kind: 'include', runs: [], failed: false });
           continue;
         }
@@ -509,7 +531,7 @@ export class PlayRunner {
           const target = String(templar.render(inc.target, itemView));
           const params = templar.render(inc.params, itemView) as Record<string, unknown>;
           const loaded = inc.what === 'tasks' ? this.includes.tasks(target, inc) : this.includes.role(target, inc);
-          const scopeParams = inc.loop ? { ...params, [loopVar]: item } : params;
+          const scopeParams = { ...params, ...(inc.loop ? { [loopVar]: item } : {}), ...parentRoles(inc, eff.params) };
           runs.push({
             items: loaded.items,
             scope: {
@@ -529,8 +551,10 @@ export class PlayRunner {
         // Each file included (per loop item) counts as ok, as Ansible counts it.
         if (inc.what === 'tasks') this.run.stats.add(host, 'ok', runs.length);
       } catch (e) {
+        // A role that cannot be read (a missing tasks_from/vars_from file) ends the run, as in Ansible.
+        if (inc.what === 'role' && e instanceof ParseError) throw e;
         const outcome: TaskOutcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: (e as Error).message }, diff: [], noLog: false };
-        this.report(host, outcome, false);
+        this.report(host, outcome, false, inc.origin.location);
         out.set(host, { kind: 'include', runs: [], failed: true });
       }
     }
@@ -570,4 +594,25 @@ export class PlayRunner {
       if (!ran) return;
     }
   }
+}
+
+/** What include_role inside a role tells the included role of its parents (ansible_parent_role_names/paths). */
+function parentRoles(inc: DynamicInclude, outer: Record<string, unknown>): Record<string, unknown> {
+  const parent = inc.what === 'role' ? inc.origin.role : undefined;
+  if (!parent) return {};
+  const earlier = (key: string): unknown[] => (Array.isArray(outer[key]) ? (outer[key] as unknown[]) : []);
+  return {
+    ansible_parent_role_names: [parent.name, ...earlier('ansible_parent_role_names')],
+    ansible_parent_role_paths: [parent.dir, ...earlier('ansible_parent_role_paths')],
+  };
+}
+
+/**
+ * An include's TASK banner as ansible-playbook 2.14 titles it: include_tasks
+ * like any task ("role : name", "role : include_tasks"); include_role by its
+ * name alone, or "include_role : ROLE" (never the enclosing role).
+ */
+function includeTitle(inc: DynamicInclude): string {
+  if (inc.what === 'role') return inc.name ?? `include_role : ${inc.target}`;
+  return `${inc.origin.role ? `${inc.origin.role.name} : ` : ''}${inc.name ?? 'include_tasks'}`;
 }

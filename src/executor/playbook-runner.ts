@@ -12,6 +12,7 @@ import { Templar } from '../templating/templar.js';
 import { onInterrupt } from '../cli/interrupt.js';
 import type { RunContext, RunOptions } from './context.js';
 import { PlayRunner } from './play-runner.js';
+import { askVarsPrompt, terminalAsker, type Asker } from './vars-prompt.js';
 import { RunStats, type HostStats } from './stats.js';
 
 export type ConnectionFactory = (host: string, vars: Record<string, unknown>, options: RunOptions) => Promise<Connection>;
@@ -26,6 +27,7 @@ export async function runPlaybooks(
   options: RunOptions,
   reporter: Reporter,
   connectionFactory: ConnectionFactory = defaultConnectionFactory,
+  asker: Asker = terminalAsker,
 ): Promise<number> {
   const connections = new Map<string, Promise<Connection>>();
   const run: RunContext = {
@@ -36,14 +38,22 @@ export async function runPlaybooks(
     stats: new RunStats(),
     hosts: new Map(),
     omit: `__omit_place_holder__${randomBytes(20).toString('hex')}`,
-    connect(host) {
+    connect(host, timeoutSeconds) {
       let c = connections.get(host);
       if (!c) {
         const vars = run.templar.view({ ...inventory.hostVars(host), ...options.extraVars, inventory_hostname: host });
-        c = connectionFactory(host, vars, options);
+        const opened =
+          timeoutSeconds === undefined ? options : { ...options, connectionSettings: { ...options.connectionSettings, timeoutSeconds } };
+        c = connectionFactory(host, vars, opened);
         connections.set(host, c);
       }
       return c;
+    },
+    async resetConnection(host) {
+      const c = connections.get(host);
+      connections.delete(host);
+      // A connection that never opened (or already dropped) has nothing to close.
+      await c?.then((conn) => conn.close()).catch(() => undefined);
     },
   };
   const closeAll = () => Promise.allSettled([...connections.values()].map(async (c) => (await c).close())).then(() => undefined);
@@ -53,6 +63,7 @@ export async function runPlaybooks(
   try {
     plays: for (const playbook of playbooks) {
       for (const play of playbook.plays) {
+        await askVarsPrompt(play, run, asker);
         const runner = new PlayRunner(run, play, startState);
         const hosts = runner.selectHosts(dropped);
         const failed = await runner.execute(hosts);
@@ -63,6 +74,11 @@ export async function runPlaybooks(
     // The recap does not wait for the connections to close (~5 ms a host).
     const stats = run.stats.summary();
     reporter.emit({ kind: 'recap', stats });
+    if (options.startAtTask !== undefined && !startState.startAtTaskFound) {
+      // As ansible-playbook: an error after the recap, and still exit code 0.
+      const message = `No matching task "${options.startAtTask}" found. Note: --start-at-task can only follow static includes.`;
+      reporter.emit({ kind: 'warning', message, error: true });
+    }
     if (options.check && options.diff) reporter.emit({ kind: 'plan_summary', hosts: planSummary(run, stats) });
   } finally {
     unregister();

@@ -19,7 +19,7 @@ export interface Effective extends Omit<Inherited, 'tags'> {
 
 const NEAREST: (keyof Inherited)[] = [
   'become', 'becomeUser', 'becomeMethod', 'becomeFlags', 'ignoreErrors', 'noLog', 'checkMode', 'diff',
-  'delegateTo', 'runOnce', 'anyErrorsFatal',
+  'delegateTo', 'delegateFacts', 'runOnce', 'anyErrorsFatal',
 ];
 
 /** Fold the chain (outermost first) and the task itself into its settings. */

@@ -1,4 +1,5 @@
-// The recap counters, counted as Ansible counts them.
+// The recap counters, counted as Ansible counts them; as in Ansible, a host
+// appears in the recap once something is counted for it.
 
 export interface HostStats {
   ok: number;
@@ -20,11 +21,6 @@ export class RunStats {
       this.hosts.set(host, s);
     }
     return s;
-  }
-
-  /** Make sure the host appears in the recap, even with all zeros. */
-  touch(host: string): void {
-    this.of(host);
   }
 
   add(host: string, counter: keyof HostStats, n = 1): void {

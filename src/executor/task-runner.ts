@@ -6,18 +6,23 @@ import { isAbsolute, join } from 'node:path';
 import { findModule } from '../../modules/index.js';
 import { TaskConnection } from '../connection/task-connection.js';
 import { UnreachableError, type BecomeSpec, type Connection } from '../connection/connection.js';
-import { checkArgs, toBoolean } from '../module-api/module-args.js';
+import { checkArgs, knownOptions, literalRuleErrors, toBoolean, unknownOptions } from '../module-api/module-args.js';
+import { TsplayError } from '../errors.js';
 import { planAndApply } from './plan-apply.js';
 import { ModuleFailure, type Effects, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../module-api/module-types.js';
-import { LOOKUP_LOOPS } from '../playbook/keywords.js';
+import { INCLUDE_ACTIONS, LOOKUP_LOOPS } from '../playbook/keywords.js';
 import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type HostState, type RunContext } from './context.js';
 import { truthy as pyTruthy } from '../templating/python-ops.js';
+import { TemplateTypeError } from '../templating/errors.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
 import { ControllerFiles } from './controller-files.js';
 import { taskTitle } from './task-title.js';
+import { withInventoryChange } from './inventory-changes.js';
+import { controllerUi } from './controller-ui.js';
+import { hostJob, runAsync } from './async-task.js';
 import type { VarsBuilder } from './vars.js';
 
 export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -94,6 +99,8 @@ export class TaskRunner {
       try {
         if (!this.env.run.templar.isTrue(c, vars)) return false;
       } catch (e) {
+        // Ansible words a type error in a condition as an error of the task, not of the conditional
+        if (e instanceof TemplateTypeError) throw new Error(`The conditional check '${String(c)}' failed. The error was: ${e.message}${where(task)}`);
         throw new ModuleFailure(`The conditional check '${String(c)}' failed. The error was: error while evaluating conditional (${String(c)}): ${(e as Error).message}${where(task)}`, {
           _keyword: keyword,
         });
@@ -113,9 +120,12 @@ export class TaskRunner {
     try {
       outcome = task.loop ? await this.runLoop(host, task, eff, base, files) : await this.runOnce(host, task, eff, base, files);
     } catch (e) {
+      if (e instanceof TaskAbort) throw e;
       outcome = this.failure(e, task);
     }
-    outcome.noLog = noLog;
+    // A module may hide its own result (include_vars of a vaulted file), as Ansible's `_ansible_no_log`.
+    outcome.noLog = noLog || outcome.result._ansible_no_log === true;
+    delete outcome.result._ansible_no_log;
     if (outcome.status === 'failed' && ignoreErrors) outcome.ignored = true;
     if (task.register) hostState(this.env.run, host).setFacts[task.register] = this.registered(outcome);
     return outcome;
@@ -170,6 +180,7 @@ export class TaskRunner {
       throw e;
     }
     const outcomes: ItemOutcome[] = [];
+    let delegatedTo: string | undefined;
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
       const itemVars: Record<string, unknown> = {
@@ -177,7 +188,7 @@ export class TaskRunner {
         [loop.control.loopVar]: item,
         ansible_loop_var: loop.control.loopVar,
       };
-      if (loop.control.indexVar) itemVars[loop.control.indexVar] = index;
+      if (loop.control.indexVar) Object.assign(itemVars, { [loop.control.indexVar]: index, ansible_index_var: loop.control.indexVar });
       if (loop.control.extended) {
         itemVars.ansible_loop = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length, revindex: items.length - index, revindex0: items.length - index - 1, allitems: items };
       }
@@ -185,6 +196,7 @@ export class TaskRunner {
       try {
         one = await this.runOnce(host, task, eff, itemVars, files);
       } catch (e) {
+        if (e instanceof TaskAbort) throw e;
         one = this.failure(e, task);
       }
       let label: unknown = item;
@@ -196,8 +208,10 @@ export class TaskRunner {
         }
       }
       const result: ModuleResult = { ...one.result, [loop.control.loopVar]: item, ansible_loop_var: loop.control.loopVar };
-      if (loop.control.indexVar) result[loop.control.indexVar] = index;
+      if (loop.control.indexVar) Object.assign(result, { [loop.control.indexVar]: index, ansible_index_var: loop.control.indexVar });
       outcomes.push({ item, label, status: one.status, result, diff: one.diff });
+      // A delegated loop's lines name the host it ran on ("h1 -> h2").
+      delegatedTo ??= one.delegatedTo;
       if (one.status === 'unreachable') break;
     }
     const anyChanged = outcomes.some((o) => o.result.changed === true);
@@ -227,7 +241,7 @@ export class TaskRunner {
           : anyChanged
             ? 'changed'
             : 'ok';
-    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false, shown: findModule(task.action)?.shown };
+    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false, shown: findModule(task.action)?.shown, ...(delegatedTo ? { delegatedTo } : {}) };
   }
 
   private async runOnce(
@@ -249,7 +263,7 @@ export class TaskRunner {
         noLog: false,
       };
     }
-    const module = findModule(task.action)!;
+    const module = task.action.includes('{{') ? this.templatedModule(task, view) : findModule(task.action)!;
     const args = this.renderArgs(task, eff, view);
     const checked = checkArgs(module, args);
     if (!checked.ok) {
@@ -258,7 +272,7 @@ export class TaskRunner {
     const check = this.boolSetting(eff.checkMode, view, run.options.check);
     const diff = this.boolSetting(eff.diff, view, run.options.diff);
     const delegateTo = eff.delegateTo ? String(templar.render(eff.delegateTo, view)) : undefined;
-    const conn = module.controllerOnly ? undefined : await this.connectionFor(host, delegateTo, eff, view);
+    const conn = module.controllerOnly || module.connectsItself ? undefined : await this.connectionFor(host, delegateTo, eff, view);
 
     const ctx: ModuleContext<Record<string, unknown>> = {
       args: checked.args,
@@ -280,10 +294,20 @@ export class TaskRunner {
         templar.renderText(text, extra ? templar.view({ ...vars, ...extra }) : view, { searchPaths: this.searchPaths(task, eff, source) }),
       evaluate: (expression) => templar.evaluate(expression, view),
       planned: check ? hostState(run, host).planned : undefined,
+      ui: controllerUi(run.reporter),
+      reconnect: async (timeoutSeconds) => {
+        await run.resetConnection(delegateTo ?? host);
+        return this.connectionFor(host, delegateTo, eff, view, timeoutSeconds);
+      },
     };
 
-    const attempt = () => this.execute(module, ctx, check, plannedBy(task, eff));
-    let outcome = await attempt();
+    const attempt = async () => withInventoryChange(run, host, await this.execute(module, ctx, check, plannedBy(task, eff)));
+    const asyncSeconds = task.async === undefined ? 0 : Number(templar.render(task.async, view));
+    if (asyncSeconds > 0 && check) throw new ModuleFailure('check mode and async cannot be used on same task.', { exception: 'NoneType: None' });
+    let outcome =
+      asyncSeconds > 0
+        ? await runAsync({ run, host, conn: ctx.conn, seconds: asyncSeconds, poll: Number(templar.render(task.poll ?? 15, view)), work: attempt, job: () => hostJob(module, ctx) })
+        : await attempt();
     outcome = this.applyOverrides(outcome, task, vars, module);
     if (task.until && task.until.length > 0) {
       const retries = this.intKeyword(task.retries, 3, 'retries', view);
@@ -310,8 +334,36 @@ export class TaskRunner {
     }
     outcome.shown = module.shown;
     if (delegateTo) outcome.delegatedTo = delegateTo;
-    applyEffects(hostState(this.env.run, host), outcome);
+    // delegate_facts: the facts are the delegated host's, as in Ansible.
+    const factsHost = delegateTo && this.boolSetting(eff.delegateFacts, view, false) ? delegateTo : host;
+    applyEffects(hostState(this.env.run, factsHost), outcome);
     return outcome;
+  }
+
+  /**
+   * The module a templated name (`action: "{{ packager }} name=x"`) names on
+   * this host, its options checked as at load. As Ansible: a name that does
+   * not render ends the run; one that names no module fails the host.
+   */
+  private templatedModule(task: Task, view: Record<string, unknown>): Module<any, any> {
+    let name: string;
+    try {
+      name = String(this.env.run.templar.render(task.action, view)).trim();
+    } catch (e) {
+      const msg = e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message;
+      throw new TaskAbort(msg, task.origin.location);
+    }
+    const module = findModule(name);
+    if (!module || INCLUDE_ACTIONS.has(name) || name === 'meta') throw new Error(`The module ${name} was not found in configured module paths`);
+    // command/shell's `cmd` is their free-form text only when the name is written out (Ansible's loader maps it).
+    const unknown = [...unknownOptions(module, task.args), ...(module.freeForm && 'cmd' in task.args ? ['cmd'] : [])];
+    if (unknown.length > 0) {
+      const supported = [...knownOptions(module)].sort().join(', ');
+      throw new ModuleFailure(`Unsupported parameters for (ansible.legacy.${module.name}) module: ${unknown.join(', ')}. Supported parameters include: ${supported}.`);
+    }
+    const broken = literalRuleErrors(module, task.args);
+    if (broken.length > 0) throw new ModuleFailure(`${broken.join('; ')} (module ${module.name})`);
+    return module;
   }
 
   /** A whole-number keyword (retries, delay), templated as Ansible templates them. */
@@ -396,8 +448,8 @@ export class TaskRunner {
     return out;
   }
 
-  private connectionFor(host: string, delegateTo: string | undefined, eff: Effective, view: Record<string, unknown>): Promise<Connection> {
-    return this.env.run.connect(delegateTo ?? host).then((inner) => {
+  private connectionFor(host: string, delegateTo: string | undefined, eff: Effective, view: Record<string, unknown>, timeoutSeconds?: number): Promise<Connection> {
+    return this.env.run.connect(delegateTo ?? host, timeoutSeconds).then((inner) => {
       const become = this.becomeFor(eff, view);
       const environment = this.environmentFor(eff, view);
       if (!become && Object.keys(environment).length === 0) return inner;
@@ -471,3 +523,6 @@ function noConnection(host: string) {
     close: async () => undefined,
   };
 }
+
+/** An error of a task that ends the whole run (ERROR!), not only the host. */
+class TaskAbort extends TsplayError {}

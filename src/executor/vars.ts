@@ -2,6 +2,8 @@
 // role defaults, inventory, facts, play vars, vars_files, role vars, block and
 // task vars, include_vars, set_fact/register, role and include params, extra
 // vars; then the magic variables.
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Play, RoleInstance } from '../playbook/types.js';
 import { hostState, type RunContext } from './context.js';
 import type { Effective } from './scope.js';
@@ -110,6 +112,10 @@ export class VarsBuilder {
       groups: inv.groupsVar(),
       group_names: inv.groupNames(host),
       ansible_check_mode: run.options.check,
+      // tsplay reads no ansible.cfg: Ansible's value when it finds none.
+      ansible_config_file: null,
+      ansible_inventory_sources: run.options.inventorySources ?? [],
+      ansible_playbook_python: playbookPython(),
       ansible_diff_mode: run.options.diff,
       ansible_forks: run.options.forks,
       ansible_run_tags: run.options.tags.length > 0 ? run.options.tags : ['all'],
@@ -121,17 +127,31 @@ export class VarsBuilder {
     };
   }
 
+  /** The play's role names: of its `roles:`, of their dependencies, and both. */
+  private roleNames(): Record<string, string[]> {
+    const play = this.ctx.play;
+    const dependent = [...new Set(play.roles.filter((r) => play.roleNames.includes(r.name)).flatMap((r) => roleChain(r).slice(0, -1).map((d) => d.name)))];
+    return {
+      ansible_role_names: [...new Set([...dependent, ...play.roleNames])],
+      ansible_play_role_names: play.roleNames,
+      ansible_dependent_role_names: dependent,
+      role_names: play.roleNames,
+    };
+  }
+
   private magic(host: string, eff?: Effective): Record<string, unknown> {
     const role = eff?.role;
-    const playHosts = this.ctx.playHosts();
+    const batch = this.ctx.batchHosts();
     return {
       ...this.runMagic(host),
       hostvars: this.hostvars,
-      ansible_play_hosts: playHosts,
-      play_hosts: playHosts,
-      ansible_play_batch: this.ctx.batchHosts(),
+      ansible_play_hosts: this.ctx.playHosts(),
+      // The old name of ansible_play_batch (not of ansible_play_hosts), as in Ansible.
+      play_hosts: batch,
+      ansible_play_batch: batch,
       ansible_play_hosts_all: this.ctx.allPlayHosts,
       ansible_play_name: this.ctx.play.name ?? this.ctx.play.hosts.join(','),
+      ...this.roleNames(),
       ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
     };
   }
@@ -143,6 +163,21 @@ export class VarsBuilder {
  * hold `hostvars` again).
  */
 class HostVars {}
+
+let controllerPython: string | undefined;
+
+/**
+ * ansible_playbook_python: Ansible's is the Python running it. tsplay has
+ * none of its own; it gives the controller's python3 (what playbooks run
+ * controller-side scripts with), or node itself when there is no python3.
+ */
+function playbookPython(): string {
+  if (controllerPython === undefined) {
+    const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+    controllerPython = dirs.map((d) => join(d, 'python3')).find((p) => existsSync(p)) ?? process.execPath;
+  }
+  return controllerPython;
+}
 
 function factsWithoutPrefix(facts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -4,6 +4,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Module } from './module-types.js';
 import { loadValidator } from '../module-validators.js';
+import { PyFloat } from '../templating/py-float.js';
 
 const compiled = new WeakMap<Module<any, any>, ValidateFunction>();
 
@@ -74,6 +75,14 @@ export function checkArgs(module: Module<any, any>, input: Record<string, unknow
     args[name] = value;
   }
   for (const [name, prop] of Object.entries(module.schema.properties)) {
+    // A whole float (3.0) or a big int from a template: its Python str() where an
+    // option is a string, a JS number where it is a number; kept where any type goes.
+    const v = args[name];
+    if (v instanceof PyFloat || typeof v === 'bigint') {
+      const types: unknown[] = [prop.type].flat();
+      if (types.includes('string')) args[name] = String(v);
+      else if (types.includes('number') || types.includes('integer')) args[name] = Number(v);
+    }
     // Python's str() of a bool, where an option is a string (Ansible converts the same way).
     if (prop.type === 'string' && typeof args[name] === 'boolean') args[name] = args[name] ? 'True' : 'False';
     if (prop.type === 'boolean' && name in args) {

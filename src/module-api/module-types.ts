@@ -44,7 +44,16 @@ export interface Effects {
   includeVars?: Record<string, unknown>;
   /** Mark set_fact facts as cacheable (no effect beyond the run). */
   cacheable?: boolean;
+  /** In-memory inventory changes (add_host, group_by): the engine makes them and sets `changed` as Ansible does. */
+  inventory?: InventoryChange;
+  /** set_stats: custom stats to gather for the run's end. */
+  stats?: { data: Record<string, unknown>; perHost: boolean; aggregate: boolean };
 }
+
+/** A host added to groups with variables (add_host), or the task's host put in a group (group_by). */
+export type InventoryChange =
+  | { kind: 'add_host'; name: string; groups: string[]; vars: Record<string, unknown> }
+  | { kind: 'group_by'; group: string; parents: string[] };
 
 export interface Plan<S = unknown> {
   /** Would applying change the host? false means "ok, nothing to do". */
@@ -120,6 +129,29 @@ export interface ModuleContext<A> {
    * host, by the task that would make it (see src/executor/planned-changes.ts).
    */
   readonly planned?: PlannedLookup;
+  /** The controller's terminal, for actions that talk to the user (pause). */
+  readonly ui?: ControllerUi;
+  /**
+   * Close the host's connection and open a new one (reboot, wait_for_connection),
+   * with the task's become and environment; later commands must use the one
+   * returned, not `conn`. `timeoutSeconds`: the connect timeout for this login.
+   */
+  reconnect?(timeoutSeconds?: number): Promise<Connection>;
+}
+
+/** What an action may say to, and read from, the user at the controller. */
+export interface ControllerUi {
+  /** Print lines under the task (no spinner over them). */
+  display(text: string): void;
+  warn(message: string): void;
+  /** stdin is a terminal: keys can be read. */
+  interactive(): boolean;
+  /**
+   * Read keys from the terminal: a line (ended by Enter) when `line`, else
+   * nothing until `timeoutMs`; Ctrl+C asks to continue or abort. Resolves with
+   * what was typed; rejects when the user aborts.
+   */
+  readKeys(options: { line: boolean; echo: boolean; timeoutMs?: number }): Promise<string>;
 }
 
 export type PlannedKind = 'file' | 'package' | 'unit';
@@ -164,6 +196,10 @@ export interface Module<A = Record<string, unknown>, S = unknown> {
   supportsCheckMode: boolean;
   /** Runs on the controller only (debug, set_fact...): no connection needed. */
   controllerOnly?: boolean;
+  /** Connects by itself through ctx.reconnect() (wait_for_connection): the engine does not connect first, so a host that is down is not unreachable. */
+  connectsItself?: boolean;
+  /** Runs once for the whole task, on its first host (add_host, pause), as Ansible's BYPASS_HOST_LOOP actions. */
+  bypassHostLoop?: boolean;
   /**
    * Its result is printed even without -v, as Ansible's default callback does
    * for debug and assert: `debug` shows only what the user asked for (msg, or

@@ -2,11 +2,19 @@
 // (text, JSON) are a Record over `kind`, so each event must be rendered.
 import type { FileDiff, ModuleResult } from '../module-api/module-types.js';
 import type { HostStats } from '../executor/stats.js';
+import type { SourceLocation } from '../errors.js';
 
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
 export interface PlayStart { kind: 'play_start'; name: string; hosts: string[] }
-export interface TaskStart { kind: 'task_start'; name: string; handler: boolean; hosts: number }
+export interface TaskStart {
+  kind: 'task_start';
+  name: string;
+  handler: boolean;
+  hosts: number;
+  /** Where the task is written (the play's place for Gathering Facts); for --output json. */
+  location?: SourceLocation;
+}
 export interface HostResult {
   kind: 'host_result';
   host: string;
@@ -23,9 +31,14 @@ export interface HostResult {
   noLog: boolean;
   /** Printed without -v: debug (what the user asked for) or assert (the whole result). */
   shown?: 'debug' | 'always';
+  /** Where the task is written; for --output json. */
+  location?: SourceLocation;
 }
 export interface Included { kind: 'included'; file: string; hosts: string[]; item?: unknown }
-export interface Warning { kind: 'warning'; message: string }
+/** A [WARNING] (or, with `error`, an [ERROR] that does not stop the run), on stderr. */
+export interface Warning { kind: 'warning'; message: string; error?: boolean }
+/** Lines an action prints while it runs (pause's notice and prompt), with the spinner out of the way. */
+export interface Display { kind: 'display'; text: string }
 /** An `until` task failed its condition on a host and runs again. */
 export interface Retry { kind: 'retry'; host: string; task: string; retriesLeft: number }
 export interface NoHosts { kind: 'no_hosts'; pattern: string }
@@ -42,10 +55,12 @@ export interface HostPlan {
   services: string[];
 }
 
-export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | Retry | NoHosts | NoHostsLeft | Recap | HostsList | PlanSummary;
+export type RunEvent = PlayStart | TaskStart | HostResult | Included | Warning | Display | Retry | NoHosts | NoHostsLeft | Recap | HostsList | PlanSummary;
 
 export interface Reporter {
   emit(event: RunEvent): void;
   /** Called once at the end (stop spinners, flush). */
   close(): void;
+  /** Out of the terminal's way before a question is asked there: everything written, no spinner. */
+  pause?(): void;
 }

@@ -1,10 +1,16 @@
-// --output json: one JSON object per event per line, for machines.
+// --output json: one JSON object per event per line, for machines. Each says
+// when it happened (ISO 8601, UTC, milliseconds); task events say where the
+// task is written; an error that stops tsplay is an event too (jsonError).
+import type { SourceLocation } from '../errors.js';
 import type { Reporter, RunEvent } from './events.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 export class JsonReporter implements Reporter {
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   private readonly shapers: { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>) => unknown } = {
     play_start: (e) => e,
@@ -15,6 +21,7 @@ export class JsonReporter implements Reporter {
         : e,
     included: (e) => e,
     warning: (e) => e,
+    display: (e) => e,
     retry: (e) => e,
     no_hosts: (e) => e,
     no_hosts_left: (e) => e,
@@ -24,9 +31,14 @@ export class JsonReporter implements Reporter {
   };
 
   emit(event: RunEvent): void {
-    const shaped = (this.shapers[event.kind] as (e: RunEvent) => unknown)(event);
-    this.write(JSON.stringify(shaped) + '\n');
+    const shaped = (this.shapers[event.kind] as (e: RunEvent) => unknown)(event) as Record<string, unknown>;
+    this.write(JSON.stringify({ kind: shaped.kind, timestamp: this.now().toISOString(), ...shaped }) + '\n');
   }
 
   close(): void {}
+}
+
+/** The line for an error that stops the run (a playbook that does not load...): `{"kind": "error", ...}`. */
+export function jsonError(message: string, location?: SourceLocation, now: Date = new Date()): string {
+  return JSON.stringify({ kind: 'error', timestamp: now.toISOString(), message, ...(location ? { location } : {}) }) + '\n';
 }

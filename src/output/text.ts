@@ -4,21 +4,59 @@
 import { createTwoFilesPatch } from 'diff';
 import type { FileDiff } from '../module-api/module-types.js';
 import type { HostResult, Reporter, RunEvent } from './events.js';
+import type { HostStats } from '../executor/stats.js';
 import { pyStr } from '../templating/python-repr.js';
 import { pythonJson } from './python-json.js';
 import type { TaskSpinner } from './task-spinner.js';
+import { plain, type ColorName, type Paint } from './color.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-const WIDTH = 80;
 
-function banner(title: string): string {
-  return `\n${title} ${'*'.repeat(Math.max(3, WIDTH - title.length - 1))}`;
+/**
+ * The width Ansible draws to: one column less than stdout's terminal, and
+ * never under 79 (also when stdout is no terminal, or one of unknown width).
+ */
+export function displayColumns(terminalColumns: number | undefined): number {
+  return Math.max(79, (terminalColumns ?? 0) - 1);
+}
+
+/** `TITLE ****`: stars up to the display width (3 at least), after a blank line. */
+export function banner(title: string, columns = displayColumns(undefined)): string {
+  return `\n${title} ${'*'.repeat(Math.max(3, columns - title.length))}`;
 }
 
 function pad(label: string, n: number): string {
   return `${label}=${String(n).padEnd(4)}`;
 }
 
+/**
+ * A diff from renderDiff in colour as Ansible's callback paints it: each
+ * difflib line (with its "\\ No newline" note) wrapped with its newline, so a
+ * painted line ends with an empty painted segment; context lines as they are.
+ */
+export function paintDiff(text: string, paint: Paint): string {
+  if (paint === plain || !text.endsWith('\n')) return text;
+  const groups: string[][] = [];
+  for (const line of text.slice(0, -1).split('\n')) {
+    if (line.startsWith('\\') && groups.length > 0) groups[groups.length - 1]!.push(line);
+    else groups.push([line]);
+  }
+  const color = (line: string): ColorName | undefined =>
+    line.startsWith('+') ? 'diffAdd' : line.startsWith('-') ? 'diffRemove' : line.startsWith('@@') ? 'diffLines' : undefined;
+  return groups
+    .map((g) => {
+      const c = color(g[0]!);
+      const lines = `${g.join('\n')}\n`;
+      return c ? paint(lines, c) : lines;
+    })
+    .join('');
+}
+
+/**
+ * A file diff as Ansible's callback prints it: difflib's unified format (a
+ * range of one line is its start alone), then a blank line; nothing at all
+ * when the two sides are equal. A module's prepared text is printed as is.
+ */
 export function renderDiff(d: FileDiff): string {
   if (d.prepared !== undefined) return d.prepared;
   const patch = createTwoFilesPatch(
@@ -31,17 +69,26 @@ export function renderDiff(d: FileDiff): string {
     { context: 3 },
   );
   // Drop the "Index"/"====" lines the library adds; Ansible starts at ---.
-  return patch
+  const lines = patch
     .split('\n')
     .filter((l) => !l.startsWith('===') && !l.startsWith('Index'))
-    .join('\n')
-    .replace(/\t$/gm, '')
-    .trimEnd();
+    .map((l) => l.replace(/\t$/, '').replace(/^@@ -(\d+),1 /, '@@ -$1 ').replace(/ \+(\d+),1 @@/, ' +$1 @@'));
+  if (!lines.some((l) => l.startsWith('@@'))) return '';
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/**
+ * The result as Ansible's callback shows it: without the keys it keeps for
+ * itself (diff, invocation, failed, skipped); under no_log, the censored
+ * note and the keys no_log preserves.
+ */
 function shownResult(e: HostResult): Record<string, unknown> {
-  if (e.noLog) return { censored: NO_LOG_MSG, changed: e.result.changed ?? false };
-  const { diff: _diff, invocation: _inv, failed: _failed, ...rest } = e.result;
+  if (e.noLog) {
+    const censored: Record<string, unknown> = { censored: NO_LOG_MSG, changed: e.result.changed ?? false };
+    for (const k of ['attempts', 'retries']) if (e.result[k] !== undefined) censored[k] = e.result[k];
+    return censored;
+  }
+  const { diff: _diff, invocation: _inv, failed: _failed, skipped: _skipped, ...rest } = e.result;
   return rest;
 }
 
@@ -60,39 +107,68 @@ function cleanDebug(body: Record<string, unknown>): void {
   }
 }
 
-function hostLine(e: HostResult): string[] {
+/** A result's lines, each painted as Ansible's callback paints it. */
+function hostLine(e: HostResult, verbosity: number, paint: Paint): string[] {
   const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
   // The loop item as Ansible's default callback prints it: Python's str() of it.
   const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : pyStr(e.item)})` : '';
+  // debug and assert ask for their result to be shown, indented, without -v
+  // (Ansible's _ansible_verbose_always); no_log takes that away. Otherwise a
+  // result is shown at -v, on one line (indented from -vvv).
+  const always = e.shown !== undefined && !e.noLog && e.status !== 'skipped';
+  const indent = always || verbosity > 2 ? 4 : undefined;
+  const body = (): Record<string, unknown> => {
+    const shown = shownResult(e);
+    if (e.shown === 'debug') cleanDebug(shown);
+    return shown;
+  };
   const out: string[] = [];
   if (e.status === 'failed') {
     // A failure that carries an exception: its last line first, then the result without it (Ansible's callback).
-    const shown = shownResult(e);
+    const shown = body();
     if (typeof shown.exception === 'string' && !e.noLog) {
       const last = shown.exception.trim().split('\n').pop();
-      out.push(`An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${last}`);
+      out.push(paint(`An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${last}`, 'error'));
       delete shown.exception;
     }
-    // debug's and assert's results are always printed indented, failures too.
-    out.push(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shown, e.shown ? 4 : undefined)}`);
-    if (e.ignored) out.push('...ignoring');
+    out.push(paint(`${e.item !== undefined ? 'failed' : 'fatal'}: [${host}]${e.item !== undefined ? item : ': FAILED!'} => ${pythonJson(shown, indent)}`, 'error'));
+    if (e.ignored) out.push(paint('...ignoring', 'skip'));
     return out;
   }
   if (e.status === 'unreachable') {
-    return [`fatal: [${host}]: UNREACHABLE! => ${pythonJson(shownResult(e))}`];
+    return [paint(`fatal: [${host}]: UNREACHABLE! => ${pythonJson(shownResult(e), indent)}`, 'unreachable')];
   }
   const word = e.status === 'skipped' ? 'skipping' : e.status;
-  const showBody = e.verbose || (e.shown !== undefined && e.status !== 'skipped');
+  const color: ColorName = e.status === 'skipped' ? 'skip' : e.status === 'changed' ? 'changed' : 'ok';
   // Ansible ends a skipped item's line with a space.
   const itemText = item ? ` =>${item}${e.status === 'skipped' ? ' ' : ''}` : '';
-  if (!showBody) {
-    out.push(`${word}: [${host}]${itemText}`);
+  if (!e.verbose && !always) {
+    out.push(paint(`${word}: [${host}]${itemText}`, color));
     return out;
   }
-  const body = { ...shownResult(e) };
-  if (e.shown === 'debug' && !e.noLog) cleanDebug(body);
-  out.push(`${word}: [${host}]${itemText} => ${pythonJson(body, 4)}`);
+  out.push(paint(`${word}: [${host}]${itemText} => ${pythonJson(body(), indent)}`, color));
   return out;
+}
+
+/**
+ * A host's recap line. In colour (as Ansible's callback): the name in its
+ * worst state's colour, padded with the colour codes counted in, and each
+ * count that is not zero in its own colour.
+ */
+function recapLine(host: string, s: HostStats, paint: Paint): string {
+  const count = (label: string, n: number, color: ColorName) => (n === 0 ? pad(label, n) : paint(pad(label, n), color));
+  const worst: ColorName = s.failed > 0 || s.unreachable > 0 ? 'error' : s.changed > 0 ? 'changed' : 'ok';
+  const name = paint === plain ? host.padEnd(26) : paint(host, worst).padEnd(37);
+  return [
+    `${name} :`,
+    count('ok', s.ok, 'ok'),
+    count('changed', s.changed, 'changed'),
+    count('unreachable', s.unreachable, 'unreachable'),
+    count('failed', s.failed, 'error'),
+    count('skipped', s.skipped, 'skip'),
+    count('rescued', s.rescued, 'ok'),
+    count('ignored', s.ignored, 'warn'),
+  ].join(' ');
 }
 
 export class TextReporter implements Reporter {
@@ -102,10 +178,27 @@ export class TextReporter implements Reporter {
     private readonly write: (text: string) => void,
     /**
      * `spinner` only on a terminal; `writeError`: where warnings go (stderr, as Ansible's do);
-     * `flush`: writes out what `write` holds back.
+     * `flush`: writes out what `write` holds back; `paint`: colour (color.ts), none by default;
+     * `columns`: the width banners are drawn to (displayColumns), 79 by default.
      */
-    private readonly options: { spinner?: TaskSpinner; diff: boolean; writeError?: (text: string) => void; flush?: () => void },
+    private readonly options: {
+      spinner?: TaskSpinner;
+      diff: boolean;
+      verbosity?: number;
+      writeError?: (text: string) => void;
+      flush?: () => void;
+      paint?: Paint;
+      columns?: number;
+    },
   ) {}
+
+  private get paint(): Paint {
+    return this.options.paint ?? plain;
+  }
+
+  private banner(title: string): string {
+    return banner(title, this.options.columns);
+  }
 
   private print(text: string, to: (text: string) => void = this.write): void {
     const { spinner } = this.options;
@@ -121,31 +214,42 @@ export class TextReporter implements Reporter {
   }
 
   private readonly renderers: { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>) => void } = {
-    play_start: (e) => this.print(banner(`PLAY [${e.name}]`)),
+    play_start: (e) => this.print(this.banner(`PLAY [${e.name}]`)),
     task_start: (e) => {
-      this.print(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
+      this.print(this.banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
       this.pendingTask = { name: e.name, remaining: e.hosts };
       this.showSpinner();
     },
     host_result: (e) => {
       if (this.pendingTask && e.item === undefined) this.pendingTask.remaining--;
-      if (this.options.diff && !e.noLog) for (const d of e.diff) this.print(renderDiff(d));
-      for (const line of hostLine(e)) this.print(line);
+      if (this.options.diff && !e.noLog) {
+        for (const d of e.diff) {
+          const text = renderDiff(d);
+          if (text) this.print(d.prepared === undefined ? paintDiff(text, this.paint) : text);
+        }
+      }
+      for (const line of hostLine(e, this.options.verbosity ?? 0, this.paint)) this.print(line);
       this.showSpinner();
     },
     included: (e) =>
-      this.print(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${pyStr(e.item)})`}`),
+      this.print(this.paint(`included: ${e.file} for ${e.hosts.join(', ')}${e.item === undefined ? '' : ` => (item=${pyStr(e.item)})`}`, 'skip')),
     warning: (e) => {
       // What `write` holds back goes first: the two streams keep their order.
       this.options.flush?.();
-      this.print(`[WARNING]: ${e.message}`, this.options.writeError);
+      this.print(e.error ? this.paint(` [ERROR]: ${e.message}`, 'error') : this.paint(`[WARNING]: ${e.message}`, 'warn'), this.options.writeError);
     },
-    retry: (e) => this.print(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`),
-    no_hosts: () => this.print('skipping: no hosts matched'),
-    no_hosts_left: () => this.print(banner('NO MORE HOSTS LEFT')),
+    display: (e) => {
+      // A prompt waits for the user: no spinner over it, and everything written out.
+      this.options.spinner?.hide();
+      this.print(e.text);
+      this.options.flush?.();
+    },
+    retry: (e) => this.print(this.paint(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`, 'debug')),
+    no_hosts: () => this.print(this.paint('skipping: no hosts matched', 'skip')),
+    no_hosts_left: () => this.print(this.banner('NO MORE HOSTS LEFT')),
     list: (e) => this.print(`${e.title}\n${e.lines.map((l) => `    ${l}`).join('\n')}`),
     plan_summary: (e) => {
-      this.print(banner('PLAN SUMMARY'));
+      this.print(this.banner('PLAN SUMMARY'));
       for (const [host, p] of e.hosts) {
         this.print(`${host}: ${p.changed} change${p.changed === 1 ? '' : 's'}`);
         for (const [what, list] of [['files', p.files], ['packages', p.packages], ['services', p.services]] as const) {
@@ -155,12 +259,8 @@ export class TextReporter implements Reporter {
       this.print('');
     },
     recap: (e) => {
-      this.print(banner('PLAY RECAP'));
-      for (const [host, s] of e.stats) {
-        this.print(
-          `${host.padEnd(26)} : ${pad('ok', s.ok)} ${pad('changed', s.changed)} ${pad('unreachable', s.unreachable)} ${pad('failed', s.failed)} ${pad('skipped', s.skipped)} ${pad('rescued', s.rescued)} ${pad('ignored', s.ignored)}`,
-        );
-      }
+      this.print(this.banner('PLAY RECAP'));
+      for (const [host, s] of e.stats) this.print(recapLine(host, s, this.paint));
       this.print('');
       // Out at once: closing the connections comes next.
       this.options.flush?.();
@@ -173,5 +273,10 @@ export class TextReporter implements Reporter {
 
   close(): void {
     this.options.spinner?.hide();
+  }
+
+  pause(): void {
+    this.options.spinner?.hide();
+    this.options.flush?.();
   }
 }

@@ -1,5 +1,6 @@
 // Loading a playbook file into Plays: play keywords, vars_files, roles,
 // pre_tasks/tasks/post_tasks/handlers and import_playbook.
+import { handlerTasks } from './handler-items.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import { loadYamlFile, locationOf, locationOfItem } from '../yaml-source.js';
@@ -13,6 +14,7 @@ import { loadItems, newId, type LoadScope } from './load-tasks.js';
 import { RoleLoader, roleRequest } from './roles.js';
 import { checkKeywordTemplates, checkRoleVars } from './template-checks.js';
 import type { Block, Item, Play, Playbook, SerialSpec } from './types.js';
+import { runDefaults } from '../config/run-defaults.js';
 
 export function loadPlaybook(file: string, seen: string[] = [], from?: SourceLocation): Playbook {
   const path = resolve(file);
@@ -59,7 +61,7 @@ function serialOf(raw: Raw, loc: SourceLocation): SerialSpec | undefined {
 /** Play keys whose tasks and role entries are checked as they load. */
 const PLAY_SECTIONS = new Set(['pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers']);
 
-function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
+export function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) fail(`'${key}' is not a valid attribute for a Play`, keyLocation(raw, key, loc));
   }
@@ -81,11 +83,14 @@ function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
   if (mfp !== undefined && typeof mfp !== 'number') fail("'max_fail_percentage' must be a number", keyLocation(raw, 'max_fail_percentage', loc));
 
   const pre = loadItems(raw.pre_tasks, scope, keyLocation(raw, 'pre_tasks', loc), 'pre_tasks');
-  const roleItems = roleBlocks(raw, loc, roles);
+  const roleNames: string[] = [];
+  const roleItems = roleBlocks(raw, loc, roles, roleNames);
   const tasks = loadItems(raw.tasks, scope, keyLocation(raw, 'tasks', loc));
   const post = loadItems(raw.post_tasks, scope, keyLocation(raw, 'post_tasks', loc), 'post_tasks');
-  const playHandlers = loadItems(raw.handlers, { ...scope, isHandler: true }, keyLocation(raw, 'handlers', loc), 'handlers');
-  for (const h of playHandlers) if (h.kind !== 'task') fail('handlers must be tasks, not blocks or includes', h.origin.location);
+  const playHandlers = handlerTasks(
+    loadItems(raw.handlers, { ...scope, isHandler: true }, keyLocation(raw, 'handlers', loc), 'handlers'),
+    'handlers must be tasks, not blocks or includes',
+  );
 
   return {
     name: optString(raw, 'name', loc),
@@ -94,14 +99,16 @@ function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
     playbookDir,
     vars: varsMap(raw, 'vars', loc),
     varsFiles: varsFiles.map((p, i) => ({ path: p, location: locationOfItem(raw.vars_files, i) ?? keyLocation(raw, 'vars_files', loc) })),
-    gatherFacts: optBoolish(raw, 'gather_facts', loc) ?? true,
+    gatherFacts: optBoolish(raw, 'gather_facts', loc) ?? runDefaults.gathering !== 'explicit',
     gatherSubset: raw.gather_subset ?? undefined,
     sections: [pre, [...roleItems, ...tasks], post],
     handlers: [...roles.handlers, ...(playHandlers as Play['handlers'])],
     roles: roles.all(),
+    roleNames,
+    varsPrompt: varsPromptOf(raw, loc),
     serial: serialOf(raw, loc),
     strategy,
-    anyErrorsFatal: raw.any_errors_fatal === true,
+    anyErrorsFatal: raw.any_errors_fatal === undefined ? runDefaults.anyErrorsFatal : raw.any_errors_fatal === true,
     maxFailPercentage: mfp as number | undefined,
     environment: envList(raw, 'environment', loc),
     tags: stringList(raw, 'tags', loc, true),
@@ -120,8 +127,26 @@ function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Play {
   };
 }
 
+const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'encrypt', 'salt_size', 'salt', 'unsafe']);
+
+/** vars_prompt: a list of entries (or one entry), each with a name and Ansible's keys only. */
+function varsPromptOf(raw: Raw, loc: SourceLocation): Record<string, unknown>[] {
+  const v = raw.vars_prompt;
+  if (v === undefined || v === null) return [];
+  const at = keyLocation(raw, 'vars_prompt', loc);
+  const entries = Array.isArray(v) ? v : [v];
+  return entries.map((entry, i) => {
+    const here = locationOfItem(v, i) ?? at;
+    if (!isMapping(entry) || !('name' in entry)) fail("Invalid vars_prompt data structure, missing 'name' key", here);
+    for (const key of Object.keys(entry)) {
+      if (!PROMPT_KEYS.has(key)) fail(`Invalid vars_prompt data structure, found unsupported key '${key}'`, here);
+    }
+    return entry;
+  });
+}
+
 /** Each entry of `roles:` becomes a block carrying the entry's keywords. */
-function roleBlocks(raw: Raw, loc: SourceLocation, roles: RoleLoader): Item[] {
+function roleBlocks(raw: Raw, loc: SourceLocation, roles: RoleLoader, names: string[]): Item[] {
   const list = raw.roles;
   if (list === undefined || list === null) return [];
   const at = keyLocation(raw, 'roles', loc);
@@ -129,6 +154,7 @@ function roleBlocks(raw: Raw, loc: SourceLocation, roles: RoleLoader): Item[] {
   return list.flatMap((entry, i) => {
     const req = roleRequest(entry, locationOfItem(list, i) ?? at);
     const role = roles.load(req);
+    names.push(role.name);
     if (roles.isIncluded(role)) return [];
     const kw = req.keywords;
     const block: Block = {

@@ -7,7 +7,7 @@ import type { SourceLocation } from '../errors.js';
 import { locationOf, locationOfItem, loadYamlFile } from '../yaml-source.js';
 import { findModule, shortName } from '../../modules/index.js';
 import { literalRuleErrors, unknownOptions, knownOptions } from '../module-api/module-args.js';
-import { parseKeyValue } from './kv.js';
+import { parseKeyValue, splitArgsString } from './kv.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
 import {
   conditions, envList, fail, isMapping, keyLocation, optBoolish, optString, stringList, varsMap, type Raw,
@@ -15,6 +15,7 @@ import {
 import type { Block, DynamicInclude, Inherited, Item, LoopSpec, RoleInstance, Task } from './types.js';
 import type { RoleLoader } from './roles.js';
 import { noteNotify } from './handler-checks.js';
+import { legacyInclude } from './legacy-include.js';
 import { checkKeywordValues, checkLoopValue } from './keyword-values.js';
 import { checkCondition, checkKeywordTemplates, checkTaskTemplates, checkTemplateSrc } from './template-checks.js';
 
@@ -54,6 +55,7 @@ function inherited(raw: Raw, loc: SourceLocation): Inherited {
     checkMode: optBoolish(raw, 'check_mode', loc),
     diff: optBoolish(raw, 'diff', loc),
     delegateTo: optString(raw, 'delegate_to', loc),
+    delegateFacts: optBoolish(raw, 'delegate_facts', loc),
     runOnce: optBoolish(raw, 'run_once', loc),
     anyErrorsFatal: typeof raw.any_errors_fatal === 'boolean' ? raw.any_errors_fatal : undefined,
   };
@@ -126,10 +128,10 @@ function findAction(raw: Raw, loc: SourceLocation): ActionFound {
       action = module;
       value = rest;
     } else if (typeof value === 'string') {
-      const [name, ...words] = value.trim().split(/\s+/);
-      action = name ?? '';
-      value = value.trim().slice(action.length).trim();
-      void words;
+      // A templated module name ("{{ packager }} name=x") is one word, resolved per host when the task runs.
+      const text = value.trim();
+      action = (text.startsWith('{{') ? splitArgsString(text)[0] : text.split(/\s+/)[0]) ?? '';
+      value = text.slice(action.length).trim();
     } else {
       fail(`'${key}' must be a string or a dictionary`, at);
     }
@@ -185,7 +187,8 @@ function loopOf(raw: Raw, loc: SourceLocation): LoopSpec | undefined {
 
 function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
   const found = findAction(raw, loc);
-  checkKeywordValues(raw, loc);
+  // A module named like a play keyword (gather_facts) is not that keyword.
+  checkKeywordValues(found.key === 'gather_facts' ? Object.fromEntries(Object.entries(raw).filter(([k]) => k !== found.key)) : raw, loc);
   checkTaskTemplates(raw, loc, found.key, found.args, found.at);
   if (raw.args !== undefined) {
     if (!isMapping(raw.args)) fail("'args' must be a dictionary", keyLocation(raw, 'args', loc));
@@ -195,7 +198,12 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
   const base = inherited(raw, loc);
   const name = optString(raw, 'name', loc);
   if (INCLUDE_ACTIONS.has(found.action)) return loadInclude(shortName(found.action), found, raw, base, name, scope, loc);
+  if (['include', 'ansible.builtin.include', 'ansible.legacy.include'].includes(found.action)) {
+    const legacy = legacyInclude(found.args, raw);
+    return loadInclude(legacy.action, { ...found, args: legacy.args }, raw, { ...base, vars: { ...legacy.vars, ...base.vars } }, name, scope, loc);
+  }
 
+  if (found.action.includes('{{')) return loadTemplatedTask(found, raw, base, name, scope, loc);
   const module = findModule(found.action);
   if (!module) {
     fail(
@@ -219,11 +227,29 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
   // assert's `that` are conditions; a template's literal src is a file of Jinja.
   if (module.name === 'assert') for (const c of [found.args.that].flat()) checkCondition(c, found.at);
   if (module.name === 'template') checkTemplateSrc(found.args.src, scope);
+  return taskOf(module.name, found, raw, base, name, scope, loc);
+}
+
+/**
+ * A task whose module is a template: Ansible takes only k=v options for it at
+ * load, and resolves the module on each host when it runs (task-runner.ts).
+ */
+function loadTemplatedTask(found: ActionFound, raw: Raw, base: Inherited, name: string | undefined, scope: LoadScope, loc: SourceLocation): Task {
+  if ('_raw_params' in found.args) {
+    fail(
+      `this task '${found.action}' has extra params, which is only allowed in the following modules: command, shell, raw, meta, include_vars, include_tasks, import_tasks, include_role, import_role, set_fact`,
+      found.at,
+    );
+  }
+  return taskOf(found.action, found, raw, base, name, scope, loc);
+}
+
+function taskOf(action: string, found: ActionFound, raw: Raw, base: Inherited, name: string | undefined, scope: LoadScope, loc: SourceLocation): Task {
   const task: Task = {
     kind: 'task',
     id: newId(),
     name,
-    action: module.name,
+    action,
     args: found.args,
     origin: { location: loc, fileDir: scope.fileDir, role: scope.role },
     ...base,
@@ -235,6 +261,8 @@ function loadTask(raw: Raw, scope: LoadScope, loc: SourceLocation): Item {
     until: conditions(raw, 'until', loc),
     retries: raw.retries as number | string | undefined,
     delay: raw.delay as number | string | undefined,
+    async: raw.async as number | string | undefined,
+    poll: raw.poll as number | string | undefined,
     listen: stringList(raw, 'listen', loc),
     isHandler: scope.isHandler,
   };
@@ -272,15 +300,16 @@ function loadInclude(
   const target = String(isRole ? args.name ?? args._raw_params ?? '' : args.file ?? args._raw_params ?? '');
   if (target === '') fail(`'${action}' needs a ${isRole ? 'role name' : 'file'}`, found.at);
   const tasksFrom = typeof args.tasks_from === 'string' ? args.tasks_from : undefined;
+  const from = roleFiles(args, found.at);
   const origin = { location: loc, fileDir: scope.fileDir, role: scope.role };
   const isStatic = action.startsWith('import_');
   if (isStatic) {
     if (raw.loop !== undefined || Object.keys(raw).some((k) => WITH_LOOPS.has(k))) {
       fail(`You cannot use loops on '${action}' statements. You should use '${action.replace('import', 'include')}' instead.`, loc);
     }
-    const block: Block = { kind: 'block', id: newId(), name, ...base, block: [], rescue: [], always: [], origin };
+    const block: Block = { kind: 'block', id: newId(), name, ...base, block: [], rescue: [], always: [], origin, imported: true };
     if (isRole) {
-      const role = scope.roles.load({ name: target, params: {}, tasksFrom, at: found.at });
+      const role = scope.roles.load({ name: target, params: {}, tasksFrom, ...from, at: found.at });
       block.block = scope.roles.itemsOf(role, tasksFrom, found.at);
       scope.roles.addHandlers(role);
     } else {
@@ -300,12 +329,23 @@ function loadInclude(
     what: isRole ? 'role' : 'tasks',
     target,
     tasksFrom,
+    ...(isRole ? from : {}),
     params: isMapping(args.vars) ? args.vars : {},
     loop: loopOf(raw, loc),
     origin,
   };
   if (isRole && isMapping(args)) {
-    for (const [k, v] of Object.entries(args)) if (!['name', 'tasks_from', 'vars', 'apply', 'public'].includes(k)) include.params[k] = v;
+    for (const [k, v] of Object.entries(args)) if (!['name', 'tasks_from', 'vars', 'apply', 'public', ...ROLE_FILE_OPTIONS].includes(k)) include.params[k] = v;
   }
   return include;
+}
+
+const ROLE_FILE_OPTIONS = ['vars_from', 'defaults_from', 'handlers_from'];
+
+/** include_role / import_role: the files read instead of main (vars_from...), and `public`. */
+function roleFiles(args: Raw, at: SourceLocation): { varsFrom?: string; defaultsFrom?: string; handlersFrom?: string; public?: boolean } {
+  const name = (key: string) => optString(args, key, at);
+  const pub = args.public;
+  const isPublic = typeof pub === 'string' ? ['yes', 'true', 'on', 'y', '1'].includes(pub.toLowerCase()) : pub === true || pub === 1;
+  return { varsFrom: name('vars_from'), defaultsFrom: name('defaults_from'), handlersFrom: name('handlers_from'), public: isPublic };
 }

@@ -1,5 +1,6 @@
 // Roles: finding a role's directory, reading its defaults, vars, meta
 // dependencies, tasks and handlers, each loaded once per play.
+import { handlerTasks } from './handler-items.js';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { SourceLocation } from '../errors.js';
@@ -11,11 +12,16 @@ import { roleArgumentCheckTask } from './role-arguments.js';
 import { checkKeywordValues } from './keyword-values.js';
 import { checkKeywordTemplates } from './template-checks.js';
 import type { Item, RoleInstance, Task } from './types.js';
+import { runDefaults } from '../config/run-defaults.js';
 
 export interface RoleRequest {
   name: string;
   params: Raw;
   tasksFrom?: string;
+  /** vars_from / defaults_from / handlers_from: read instead of that directory's main file. */
+  varsFrom?: string;
+  defaultsFrom?: string;
+  handlersFrom?: string;
   at: SourceLocation;
   /** The entry as written (for its argument spec check). */
   entry?: unknown;
@@ -27,6 +33,13 @@ function mainFile(dir: string, base = 'main'): string | undefined {
     if (existsSync(p) && statSync(p).isFile()) return p;
   }
   return undefined;
+}
+
+/** A role's file in `sub` (main, or the one an include names), as Ansible finds it. */
+function roleFile(dir: string, sub: string, from: string | undefined, at: SourceLocation): string | undefined {
+  if (from === undefined) return mainFile(join(dir, sub));
+  const file = mainFile(join(dir, sub), from.replace(/\.(ya?ml|json)$/, ''));
+  return file ?? fail(`Could not find specified file in role: ${sub}/${from}`, at);
 }
 
 function loadDict(file: string | undefined, at: SourceLocation): Raw {
@@ -43,12 +56,13 @@ export class RoleLoader {
   /** Roles whose tasks are already in the play: a role runs once per play and params. */
   private readonly included = new Set<RoleInstance>();
   private readonly entries = new Map<RoleInstance, unknown>();
+  private readonly handlersFrom = new Map<RoleInstance, string>();
   readonly handlers: Task[] = [];
 
   constructor(private readonly playbookDir: string) {}
 
   searchDirs(): string[] {
-    return [join(this.playbookDir, 'roles'), this.playbookDir, shippedRolesDir()];
+    return [join(this.playbookDir, 'roles'), ...runDefaults.rolesPath, this.playbookDir, shippedRolesDir()];
   }
 
   private findDir(name: string, at: SourceLocation): string {
@@ -70,7 +84,7 @@ export class RoleLoader {
 
   load(req: RoleRequest): RoleInstance {
     const dir = this.findDir(req.name, req.at);
-    const key = `${dir}\0${JSON.stringify(req.params)}`;
+    const key = `${dir}\0${JSON.stringify(req.params)}\0${req.varsFrom ?? ''}\0${req.defaultsFrom ?? ''}\0${req.handlersFrom ?? ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const metaFile = mainFile(join(dir, 'meta'));
@@ -78,13 +92,17 @@ export class RoleLoader {
     const role: RoleInstance = {
       name: req.name.split('/').pop()!,
       dir,
-      defaults: loadDict(mainFile(join(dir, 'defaults')), req.at),
-      vars: loadDict(mainFile(join(dir, 'vars')), req.at),
+      defaults: loadDict(roleFile(dir, 'defaults', req.defaultsFrom, req.at), req.at),
+      vars: loadDict(roleFile(dir, 'vars', req.varsFrom, req.at), req.at),
       params: req.params,
       dependencies: [],
     };
     this.cache.set(key, role);
     this.entries.set(role, req.entry);
+    if (req.handlersFrom !== undefined) {
+      roleFile(dir, 'handlers', req.handlersFrom, req.at);
+      this.handlersFrom.set(role, req.handlersFrom);
+    }
     const deps = meta.dependencies;
     if (deps !== undefined && deps !== null) {
       const depsAt = keyLocation(meta, 'dependencies', req.at);
@@ -112,16 +130,15 @@ export class RoleLoader {
   }
 
   addHandlers(role: RoleInstance): void {
-    if (this.handlersLoaded.has(role.dir)) return;
-    this.handlersLoaded.add(role.dir);
+    const from = this.handlersFrom.get(role);
+    const key = `${role.dir}\0${from ?? ''}`;
+    if (this.handlersLoaded.has(key)) return;
+    this.handlersLoaded.add(key);
     for (const dep of role.dependencies) this.addHandlers(dep);
-    const file = mainFile(join(role.dir, 'handlers'));
+    const file = roleFile(role.dir, 'handlers', from, { file: role.dir, line: 1, col: 1 });
     if (!file) return;
     const items = loadItems(loadYamlFile(file), this.scope(role, true), { file, line: 1, col: 1 }, 'handlers');
-    for (const item of items) {
-      if (item.kind !== 'task') fail('handlers must be tasks', item.origin.location);
-      this.handlers.push(item);
-    }
+    this.handlers.push(...handlerTasks(items, 'handlers must be tasks'));
   }
 
   /** Has this role (same params) already been put into the play? */

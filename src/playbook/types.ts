@@ -24,6 +24,8 @@ export interface Inherited extends BecomeSettings {
   checkMode?: boolean | string;
   diff?: boolean | string;
   delegateTo?: string;
+  /** With delegate_to: facts the task sets go to the delegated host. */
+  delegateFacts?: boolean | string;
   runOnce?: boolean | string;
   anyErrorsFatal?: boolean;
 }
@@ -68,6 +70,9 @@ export interface Task extends Inherited {
   until?: Condition[];
   retries?: number | string;
   delay?: number | string;
+  /** Run in the background for at most this many seconds (async_task.ts), checked every `poll` seconds. */
+  async?: number | string;
+  poll?: number | string;
   /** Handler topics (handlers only). */
   listen: string[];
   isHandler: boolean;
@@ -81,6 +86,8 @@ export interface Block extends Inherited {
   rescue: Item[];
   always: Item[];
   origin: Origin;
+  /** Made by import_tasks or import_role (or a static `include`): in handlers, its tasks are handlers. */
+  imported?: boolean;
 }
 
 /** include_tasks / include_role: resolved per host when reached. */
@@ -92,6 +99,12 @@ export interface DynamicInclude extends Inherited {
   /** Raw (untemplated) file or role name. */
   target: string;
   tasksFrom?: string;
+  /** include_role's vars_from, defaults_from, handlers_from. */
+  varsFrom?: string;
+  defaultsFrom?: string;
+  handlersFrom?: string;
+  /** include_role `public`: its defaults and vars join the play's once it is included. */
+  public?: boolean;
   params: Record<string, unknown>;
   loop?: LoopSpec;
   origin: Origin;
@@ -128,6 +141,10 @@ export interface Play extends BecomeSettings {
   sections: Item[][];
   handlers: Task[];
   roles: RoleInstance[];
+  /** vars_prompt entries as written (keys checked), asked before the play runs (vars-prompt.ts). */
+  varsPrompt: Record<string, unknown>[];
+  /** The roles its `roles:` names, in order (ansible_play_role_names). */
+  roleNames: string[];
   serial?: SerialSpec;
   strategy: 'linear' | 'free';
   anyErrorsFatal: boolean;

@@ -2,6 +2,7 @@
 // to_datetime's result, `now()`, subtraction, comparison, attributes and strftime.
 // Datetimes are naive (no zone): their fields are kept as UTC fields of a Date.
 import { TemplateError } from './errors.js';
+import { mkFloat } from './py-float.js';
 import { PyObject } from './python-repr.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -92,8 +93,8 @@ export class PyTimedelta extends PyObject {
     return this.days * 86_400_000_000 + this.seconds * 1_000_000 + this.microseconds;
   }
 
-  total_seconds(): number {
-    return this.micros / 1_000_000;
+  total_seconds(): unknown {
+    return mkFloat(this.micros / 1_000_000);
   }
 
   pyStr(): string {
@@ -172,7 +173,7 @@ export class PyDateTime extends PyObject {
   override pySub(other: unknown): unknown {
     if (other instanceof PyDateTime) return new PyTimedelta(this.micros - other.micros);
     if (other instanceof PyTimedelta) {
-      const micros = this.micros - Math.round(other.total_seconds() * 1e6);
+      const micros = this.micros - Math.round(Number(other.total_seconds()) * 1e6);
       const whole = Math.floor(micros / 1e6);
       return new PyDateTime(new Date(whole * 1000), micros - whole * 1e6);
     }

@@ -20,9 +20,34 @@ export class TemplateError extends Error {
   }
 }
 
+/** What Python raises as a TypeError (1 + 'a', [1] < 'a'): Ansible names the template around it. */
+export class PyTypeError extends TemplateError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PyTypeError';
+  }
+}
+
+/** A PyTypeError as Ansible reports it, naming the template it happened in. */
+export class TemplateTypeError extends TemplateError {
+  constructor(text: string, cause: string) {
+    super(`Unexpected templating type error occurred on (${text}): ${cause}. ${cause}`);
+    this.name = 'TemplateTypeError';
+  }
+}
+
+/** Jinja's TemplateNotFound: an include/import/extends names a template found nowhere. */
+export class TemplateNotFound extends TemplateError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateNotFound';
+  }
+}
+
 /** Wrap a low-level failure with the template text, as Ansible does. */
 export function templateFailure(err: unknown, text: string): Error {
   if (err instanceof UndefinedVariableError) return err;
+  if (err instanceof PyTypeError) return new TemplateTypeError(text, err.message);
   if (err instanceof TemplateError) return err;
   let msg = err instanceof Error ? err.message : String(err);
   // nunjucks prefixes messages with "(unknown path) [Line 1, Column 3]\n  "

@@ -7,6 +7,7 @@ import { TemplateError } from './errors.js';
 import { attrPath } from './filters-collection.js';
 import { toList } from './filters-core.js';
 import { getAttr } from './methods.js';
+import { isNumeric, mkFloat } from './py-float.js';
 import { isMapping, pyCompare, pyEquals } from './python-ops.js';
 import { pyRepr, pyStr, tuple } from './python-repr.js';
 import type { FilterTable } from './registry.js';
@@ -88,7 +89,7 @@ function groupby(value: unknown, attribute: unknown, dflt: unknown): unknown[] {
 }
 
 const number = (v: unknown, what: string): number => {
-  if (typeof v !== 'number' && typeof v !== 'boolean') throw new TemplateError(`${what}() can only be used on numbers: must be real number, not ${typeof v === 'string' ? 'str' : typeof v}`);
+  if (!isNumeric(v)) throw new TemplateError(`${what}() can only be used on numbers: must be real number, not ${typeof v === 'string' ? 'str' : typeof v}`);
   return Number(v);
 };
 
@@ -121,14 +122,15 @@ export const dataFilters: FilterTable = {
   log: (v, a) => {
     const base = param<unknown>(a, 0, 'base', null);
     const x = number(v, 'log');
-    if (base === null) return Math.log(x);
-    return Number(base) === 10 ? Math.log10(x) : Math.log(x) / Math.log(number(base, 'log'));
+    if (base === null) return mkFloat(Math.log(x));
+    return mkFloat(Number(base) === 10 ? Math.log10(x) : Math.log(x) / Math.log(number(base, 'log')));
   },
-  pow: (v, a) => number(v, 'pow') ** number(param(a, 0, 'y'), 'pow'),
+  // Python's math functions: always a float
+  pow: (v, a) => mkFloat(number(v, 'pow') ** number(param(a, 0, 'y'), 'pow')),
   root: (v, a) => {
     const base = Number(param(a, 0, 'base', 2));
     const x = number(v, 'root');
-    return base === 2 ? Math.sqrt(x) : x ** (1 / base);
+    return mkFloat(base === 2 ? Math.sqrt(x) : x ** (1 / base));
   },
   attr: (v, a) => {
     const name = pyStr(param(a, 0, 'name'));

@@ -4,12 +4,13 @@
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { param } from './args.js';
 import { TemplateError } from './errors.js';
-import { pyJsonDumps } from './json.js';
+import { pyJsonDumps, pyJsonLoads } from './json.js';
 import { truthy } from './python-ops.js';
 import { pyStr } from './python-repr.js';
 import type { FilterTable } from './registry.js';
 import { nativeText } from './filters-core.js';
 import { pyYamlDump } from './yaml-dump.js';
+import { pythonLikeTags } from '../yaml-source.js';
 
 
 function yamlOpts(a: { kw: Record<string, unknown> }, indent: number, flow: boolean | null): { indent: number; defaultFlowStyle: boolean | null; width: number } {
@@ -20,8 +21,11 @@ function yamlOpts(a: { kw: Record<string, unknown> }, indent: number, flow: bool
   };
 }
 
+// PyYAML's reading (as Ansible's from_yaml): yes/no booleans, 3.0 stays a float
+const YAML_OPTIONS = { version: '1.1', merge: true, customTags: pythonLikeTags } as const;
+
 function loadYaml(text: string): unknown {
-  return parseYaml(text, { version: '1.1', merge: true });
+  return parseYaml(text, YAML_OPTIONS);
 }
 
 export const serializeFilters: FilterTable = {
@@ -41,11 +45,11 @@ export const serializeFilters: FilterTable = {
   to_nice_yaml: (v, a) => nativeText(pyYamlDump(v, yamlOpts(a, Number(param(a, 0, 'indent', 4)), false))),
   from_json: (v) => {
     try {
-      return JSON.parse(pyStr(v)) as unknown;
+      return pyJsonLoads(pyStr(v));
     } catch (err) {
       throw new TemplateError(`Expecting value: ${(err as Error).message}`);
     }
   },
   from_yaml: (v) => (typeof v === 'string' ? loadYaml(v) : v),
-  from_yaml_all: (v) => parseAllDocuments(pyStr(v), { version: '1.1', merge: true }).map((d) => d.toJS() as unknown),
+  from_yaml_all: (v) => parseAllDocuments(pyStr(v), YAML_OPTIONS).map((d) => d.toJS() as unknown),
 };

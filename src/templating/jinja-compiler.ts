@@ -43,6 +43,23 @@ const TEST_ARG_START = new Set([
 const NOT_TEST_ARG = new Set(['else', 'or', 'and', 'is', 'if', 'in', 'not']);
 
 class JinjaParser extends Parser {
+  // A float literal stays a float (1.0, 1e3): compileLiteral boxes whole ones.
+  // An int literal past 2**53 is a bigint (Python ints are exact).
+  parsePrimary(noPostfix?: boolean): AnyNode {
+    const tok = this.peekToken();
+    if (tok?.type === lexer.TOKEN_INT && !Number.isSafeInteger(Number(tok.value))) {
+      this.nextToken();
+      const node: AnyNode = new nodes.Literal(tok.lineno, tok.colno, BigInt(tok.value as string));
+      return noPostfix ? node : this.parsePostfix(node);
+    }
+    if (tok?.type !== lexer.TOKEN_FLOAT) return super.parsePrimary(noPostfix);
+    this.nextToken();
+    let node: AnyNode = new nodes.Literal(tok.lineno, tok.colno, parseFloat(tok.value));
+    node.pyFloat = true;
+    if (!noPostfix) node = this.parsePostfix(node);
+    return node;
+  }
+
   // `x is name`, `x is name(args)`, and Jinja's one-argument form `x is divisibleby 3`
   parseIs(): AnyNode {
     let node = this.parseCompare();
@@ -62,6 +79,23 @@ class JinjaParser extends Parser {
       node = new nodes.Is(node.lineno, node.colno, node, right);
       if (not) node = new nodes.Not(node.lineno, node.colno, node);
     }
+    return node;
+  }
+
+  // Jinja's include: `ignore missing`, then `with context` / `without context`
+  parseInclude(): AnyNode {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('include')) this.fail('parseInclude: expected include');
+    const node = new nodes.Include(tag.lineno, tag.colno);
+    node.template = this.parseExpression();
+    if (this.skipSymbol('ignore') && this.skipSymbol('missing')) node.ignoreMissing = true;
+    if (this.skipSymbol('with')) {
+      if (!this.skipSymbol('context')) this.fail('expected context after with', tag.lineno, tag.colno);
+    } else if (this.skipSymbol('without')) {
+      if (!this.skipSymbol('context')) this.fail('expected context after without', tag.lineno, tag.colno);
+      node.withoutContext = true;
+    }
+    this.advanceAfterBlockEnd(tag.value);
     return node;
   }
 
@@ -167,14 +201,31 @@ class JinjaCompiler extends Compiler {
     return special('__tsplay_truthy__', node, [node]);
   }
 
+  compileLiteral(node: AnyNode, frame: AnyNode): void {
+    if (node.pyFloat && Number.isSafeInteger(node.value)) this._emit(`runtime.pyFloat(${String(node.value)})`);
+    else if (typeof node.value === 'bigint') this._emit(`${node.value.toString()}n`);
+    else super.compileLiteral(node, frame);
+  }
+
   compileSymbol(node: AnyNode, frame: AnyNode): void {
     const lit = PY_LITERALS[node.value as string];
     if (lit !== undefined && !frame.lookup(node.value)) this._emit(lit);
     else super.compileSymbol(node, frame);
   }
 
+  // The block being compiled, for `super()` in it.
+  _emitFuncBegin(node: AnyNode, name: string): void {
+    this.currentBlock = node instanceof nodes.Block ? node.name.value : undefined;
+    super._emitFuncBegin(node, name);
+  }
+
   compileFunCall(node: AnyNode, frame: AnyNode): void {
     const name = node.name instanceof nodes.Symbol ? (node.name.value as string) : '';
+    if (name === 'super' && this.currentBlock && !frame.lookup('super')) {
+      const block = String(this.currentBlock);
+      this._emit(`runtime.superBlock(env, context, frame, ${JSON.stringify(block)}, b_${block})`);
+      return;
+    }
     if (name === '__tsplay_loop_filter__') {
       this.compileLoopFilter(node, frame);
       return;
@@ -365,6 +416,25 @@ class JinjaCompiler extends Compiler {
       this._emit(', ');
     });
     this._emit('])');
+  }
+
+  // Templates named by include/import/extends are found by the runtime in the
+  // render's search path (template-loader.ts), not by a nunjucks loader.
+  _compileGetTemplate(node: AnyNode, frame: AnyNode, _eager: boolean, ignoreMissing: boolean): string {
+    const id = this._tmpid() as string;
+    this._emit('runtime.getTemplate(context, ');
+    this._compileExpression(node.template, frame);
+    this._emitLine(`, ${ignoreMissing ? 'true' : 'false'}, ${this._makeCallback(id) as string}`);
+    return id;
+  }
+
+  compileInclude(node: AnyNode, frame: AnyNode): void {
+    const id = this._tmpid() as string;
+    this._emit('runtime.includeTemplate(context, frame, ');
+    this._compileExpression(node.template, frame);
+    this._emitLine(`, ${node.ignoreMissing ? 'true' : 'false'}, ${node.withoutContext ? 'false' : 'true'}, ${this._makeCallback(id) as string}`);
+    this._emitLine(`${this.buffer as string} += runtime.emitData(${id});`);
+    this._addScopeLevel();
   }
 
   compileOutput(node: AnyNode, frame: AnyNode): void {

@@ -26,15 +26,6 @@ interface Token {
   colno: number;
 }
 
-/** The integer a Jinja integer literal means (without its `_` separators). */
-export function intLiteralValue(text: string): number {
-  const t = text.replace(/_/g, '').toLowerCase();
-  if (t.startsWith('0x')) return parseInt(t.slice(2), 16);
-  if (t.startsWith('0o')) return parseInt(t.slice(2), 8);
-  if (t.startsWith('0b')) return parseInt(t.slice(2), 2);
-  return parseInt(t, 10);
-}
-
 function numberToken(tk: Tokenizer): Token | undefined {
   const rest = tk.str.slice(tk.index);
   const afterDot = tk.index > 0 && tk.str[tk.index - 1] === '.';
@@ -45,7 +36,8 @@ function numberToken(tk: Tokenizer): Token | undefined {
   if (NAME_CHAR.test(rest.slice(text.length))) return undefined;
   const token: Token = {
     type: float ? lexer.TOKEN_FLOAT : lexer.TOKEN_INT,
-    value: float ? text.replace(/_/g, '') : String(intLiteralValue(text)),
+    // an int stays exact past 2**53 (the parser makes it a bigint)
+    value: float ? text.replace(/_/g, '') : BigInt(text.replace(/_/g, '').toLowerCase()).toString(),
     lineno: tk.lineno,
     colno: tk.colno,
   };

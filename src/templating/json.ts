@@ -1,6 +1,7 @@
 // Python's json.dumps as Ansible's to_json/to_nice_json call it:
 // ensure_ascii escaping, ', ' and ': ' separators, optional indent and sort_keys.
 import { TemplateError } from './errors.js';
+import { PyFloat, floatRepr, mkFloat } from './py-float.js';
 import { pyNumber } from './python-repr.js';
 import { isUndefined } from './undefined.js';
 
@@ -47,6 +48,8 @@ export function pyJsonDumps(value: unknown, opts: DumpOptions = {}): string {
       if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
       return pyNumber(v);
     }
+    if (v instanceof PyFloat) return Number.isFinite(v.value) ? floatRepr(v.value) : enc(v.value, level);
+    if (typeof v === 'bigint') return v.toString();
     if (typeof v === 'string') return jsonString(v, ascii);
     const nl = indent !== null ? `\n${' '.repeat(indent * (level + 1))}` : '';
     const end = indent !== null ? `\n${' '.repeat(indent * level)}` : '';
@@ -64,4 +67,33 @@ export function pyJsonDumps(value: unknown, opts: DumpOptions = {}): string {
     throw new TemplateError(`Object of type ${typeof v} is not JSON serializable`);
   };
   return enc(value, 0);
+}
+
+// Numbers JSON.parse would flatten: a whole float (3.0), an int past 2**53, and
+// the NaN/Infinity Python's json writes. Outside strings they are swapped for
+// marked strings, which the reviver turns into Python values.
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+const MARK = '\u0000py:';
+const MARK_JSON = '\\u0000py:'; // MARK as written inside a JSON string
+
+function mark(tok: string): string {
+  if (tok.startsWith('"')) return tok;
+  if (/^-?Infinity$|^NaN$/.test(tok)) return `"${MARK_JSON}${tok}"`;
+  const n = Number(tok);
+  if (/[.eE]/.test(tok)) return Number.isSafeInteger(n) ? `"${MARK_JSON}f${tok}"` : tok;
+  return Number.isSafeInteger(n) ? tok : `"${MARK_JSON}i${tok}"`;
+}
+
+function revive(_key: string, v: unknown): unknown {
+  if (typeof v !== 'string' || !v.startsWith(MARK)) return v;
+  const tok = v.slice(MARK.length);
+  if (tok === 'NaN') return Number.NaN;
+  if (tok.endsWith('Infinity')) return tok.startsWith('-') ? -Infinity : Infinity;
+  if (tok.startsWith('i')) return BigInt(tok.slice(1));
+  return mkFloat(Number(tok.slice(1)));
+}
+
+/** Python's json.loads: 3.0 stays a float, big ints stay exact, NaN and Infinity are read. */
+export function pyJsonLoads(text: string): unknown {
+  return JSON.parse(text.replace(TOKEN, mark), revive) as unknown;
 }

@@ -4,6 +4,7 @@
 import { splitArgs, param, type Args } from './args.js';
 import { pyStr, tuple } from './python-repr.js';
 import { isMapping, pyEquals, pyIn } from './python-ops.js';
+import { PyFloat } from './py-float.js';
 import { Undefined, isUndefined, missingAttribute, missingElement, defined } from './undefined.js';
 import { TemplateError } from './errors.js';
 
@@ -247,6 +248,7 @@ export function getAttr(obj: unknown, key: unknown, dot: boolean): unknown {
       return v === undefined ? missingElement(key) : v;
     }
     if (/^-?\d+$/.test(name) && !dot) return index(obj, Number(name)) ?? missingElement(Number(name));
+    if (key instanceof PyFloat && !dot) return missingElement(name); // a list's index is an int, never 1.0
     return missingAttribute(obj, name);
   }
   if (typeof obj === 'object') {

@@ -1,6 +1,9 @@
 // Python semantics for the operators Jinja2 templates use: truthiness,
 // equality, ordering, `in`, `+ * % //` on strings and lists, `~` concatenation.
-import { TemplateError } from './errors.js';
+import { PyTypeError, TemplateError } from './errors.js';
+import { numAdd, numDiv, numFloorDiv, numMod, numMul, numNeg, numPow, numSub } from './py-arith.js';
+import { PyFloat, isNumeric, numberOf } from './py-float.js';
+import { PyRange } from './py-range.js';
 import { PyObject, pyRepr, pyStr } from './python-repr.js';
 import { defined, isUndefined } from './undefined.js';
 
@@ -14,6 +17,8 @@ export function truthy(v: unknown): boolean {
   if (v === null || v === undefined) return false;
   if (typeof v === 'string') return v.length > 0;
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
+  if (v instanceof PyFloat) return v.value !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
   if (typeof v === 'boolean') return v;
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === 'object') return Object.keys(v).length > 0;
@@ -29,6 +34,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (typeof a === 'boolean') a = a ? 1 : 0;
   if (typeof b === 'boolean') b = b ? 1 : 0;
   if (a === b) return true;
+  // 3.0 == 3, and a bigint equals the same number
+  if (isNumeric(a) && isNumeric(b)) return typeof a === 'bigint' || typeof b === 'bigint' ? a == b : numberOf(a) === numberOf(b); // eslint-disable-line eqeqeq
   if (a instanceof PyObject && a.pyCompare) return a.pyCompare(b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
@@ -45,8 +52,10 @@ export function pyEquals(a: unknown, b: unknown): boolean {
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
   if (typeof v === 'string') return 'str';
+  if (v instanceof PyRange) return 'range';
   if (Array.isArray(v)) return 'list';
   if (v instanceof PyObject) return v.pyTypeName;
   return 'dict';
@@ -58,7 +67,11 @@ export function pyCompare(a: unknown, b: unknown): number {
   defined(b);
   const na = typeof a === 'boolean' ? Number(a) : a;
   const nb = typeof b === 'boolean' ? Number(b) : b;
-  if (typeof na === 'number' && typeof nb === 'number') return na < nb ? -1 : na > nb ? 1 : 0;
+  if (isNumeric(na) && isNumeric(nb)) {
+    const x = typeof na === 'bigint' ? na : numberOf(na);
+    const y = typeof nb === 'bigint' ? nb : numberOf(nb);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   const own = na instanceof PyObject ? na.pyCompare?.(nb) : undefined;
   if (own !== undefined) return own;
   if (typeof na === 'string' && typeof nb === 'string') {
@@ -78,7 +91,7 @@ export function pyCompare(a: unknown, b: unknown): number {
     }
     return na.length === nb.length ? 0 : na.length < nb.length ? -1 : 1;
   }
-  throw new TemplateError(
+  throw new PyTypeError(
     `'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`,
   );
 }
@@ -111,21 +124,13 @@ export function pyIn(item: unknown, container: unknown): boolean {
   defined(container);
   if (typeof container === 'string') {
     if (typeof item !== 'string') {
-      throw new TemplateError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+      throw new PyTypeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     }
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
   if (isMapping(container)) return typeof item === 'string' ? item in container : Object.hasOwn(container, pyStr(item));
-  throw new TemplateError(`argument of type '${typeName(container)}' is not iterable`);
-}
-
-function num(v: unknown, op: string, other: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return Number(v);
-  throw new TemplateError(
-    `unsupported operand type(s) for ${op}: '${typeName(v)}' and '${typeName(other)}'`,
-  );
+  throw new PyTypeError(`argument of type '${typeName(container)}' is not iterable`);
 }
 
 export function pyAdd(a: unknown, b: unknown): unknown {
@@ -133,51 +138,61 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   defined(b);
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (Array.isArray(a)) throw new PyTypeError(`can only concatenate list (not "${typeName(b)}") to list`);
   if (typeof a === 'string' || typeof b === 'string') {
-    if (typeof a === 'string') throw new TemplateError(`can only concatenate str (not "${typeName(b)}") to str`);
-    throw new TemplateError(`unsupported operand type(s) for +: '${typeName(a)}' and 'str'`);
+    if (typeof a === 'string') throw new PyTypeError(`can only concatenate str (not "${typeName(b)}") to str`);
+    throw new PyTypeError(`unsupported operand type(s) for +: '${typeName(a)}' and 'str'`);
   }
-  return num(a, '+', b) + num(b, '+', a);
+  return numAdd(a, b, typeName);
 }
 
 export function pySub(a: unknown, b: unknown): unknown {
   if (a instanceof PyObject && a.pySub) return a.pySub(defined(b));
-  return num(defined(a), '-', b) - num(defined(b), '-', a);
+  return numSub(defined(a), defined(b), typeName);
+}
+
+/** How many times `n` repeats a str or list (an int; a float is a TypeError as in Python). */
+function repeatCount(n: unknown): number | undefined {
+  if (typeof n === 'boolean') return Number(n);
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    if (isNumeric(n)) throw new PyTypeError(`can't multiply sequence by non-int of type '${typeName(n)}'`);
+    return undefined;
+  }
+  return Math.max(0, n);
 }
 
 export function pyMul(a: unknown, b: unknown): unknown {
   defined(a);
   defined(b);
-  if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b));
-  if (typeof b === 'string' && typeof a === 'number') return b.repeat(Math.max(0, a));
-  if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
-  return num(a, '*', b) * num(b, '*', a);
+  const [seq, n] = typeof a === 'string' || Array.isArray(a) ? [a, b] : [b, a];
+  if (typeof seq === 'string' || Array.isArray(seq)) {
+    const count = repeatCount(n);
+    if (count !== undefined) return typeof seq === 'string' ? seq.repeat(count) : Array.from({ length: count }, () => seq).flat();
+  }
+  return numMul(a, b, typeName);
 }
 
-export function pyDiv(a: unknown, b: unknown): number {
-  const d = num(defined(b), '/', a);
-  if (d === 0) throw new TemplateError('division by zero');
-  return num(defined(a), '/', b) / d;
+export function pyDiv(a: unknown, b: unknown): unknown {
+  return numDiv(defined(a), defined(b), typeName);
 }
 
-export function pyFloorDiv(a: unknown, b: unknown): number {
-  const d = num(defined(b), '//', a);
-  if (d === 0) throw new TemplateError('integer division or modulo by zero');
-  return Math.floor(num(defined(a), '//', b) / d);
+export function pyFloorDiv(a: unknown, b: unknown): unknown {
+  return numFloorDiv(defined(a), defined(b), typeName);
 }
 
-export function pyPow(a: unknown, b: unknown): number {
-  return num(defined(a), '**', b) ** num(defined(b), '**', a);
+export function pyPow(a: unknown, b: unknown): unknown {
+  return numPow(defined(a), defined(b), typeName);
+}
+
+export function pyNeg(a: unknown): unknown {
+  return numNeg(defined(a), typeName);
 }
 
 export function pyMod(a: unknown, b: unknown): unknown {
   defined(a);
   defined(b);
   if (typeof a === 'string') return percentFormat(a, b);
-  const x = num(a, '%', b);
-  const y = num(b, '%', a);
-  if (y === 0) throw new TemplateError('integer division or modulo by zero');
-  return ((x % y) + y) % y;
+  return numMod(a, b, typeName);
 }
 
 /** Python's %g: fixed or exponent notation by magnitude, trailing zeros dropped. */

@@ -1,18 +1,14 @@
 // Python's str()/repr() of plain data, and ast.literal_eval for the literals
 // Ansible turns rendered text back into (lists, dicts, booleans...).
+import { PyObject } from './py-object.js';
+import { PyFloat, floatRepr, mkFloat } from './py-float.js';
 import { isUndefined } from './undefined.js';
 
-/** Python's repr() of a float, e.g. 2.5, 1e-05, 1e+16 (JS integers print as ints). */
+export { PyObject };
+
+/** Python's repr() of a JS number: an int up to 2**53, else a float (see py-float.ts). */
 export function pyNumber(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  // integer-valued numbers print as ints, except beyond 2**53 where JS only has floats
-  if (Number.isInteger(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER) return String(n);
-  const [mant, expText] = n.toExponential().split('e');
-  const exp = Number(expText);
-  if (exp >= -4 && exp < 16) return String(n); // same fixed form as Python here
-  const abs = Math.abs(exp);
-  return `${mant}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${String(abs)}`;
+  return Number.isSafeInteger(n) ? String(n) : floatRepr(n);
 }
 
 function escapeChar(c: string, quote: string): string {
@@ -52,18 +48,6 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 
 /** A Python tuple: an array that prints as (a, b). */
 export class PyTuple extends Array<unknown> {}
-
-/**
- * A Python object that is not plain data (datetime, timedelta): it prints itself
- * and may take part in `-` and ordering.
- */
-export abstract class PyObject {
-  abstract readonly pyTypeName: string;
-  abstract pyStr(): string;
-  abstract pyRepr(): string;
-  pySub?(other: unknown): unknown;
-  pyCompare?(other: unknown): number | undefined;
-}
 
 export function tuple(items: unknown[]): PyTuple {
   const t = new PyTuple();
@@ -145,6 +129,8 @@ class LiteralParser {
     if (c === '-' || c === '+') {
       this.pos++;
       const v = this.value();
+      if (v instanceof PyFloat) return c === '-' ? new PyFloat(-v.value) : v;
+      if (typeof v === 'bigint') return c === '-' ? -v : v;
       if (typeof v !== 'number') this.fail();
       return c === '-' ? -v : v;
     }
@@ -197,7 +183,7 @@ class LiteralParser {
     return out;
   }
 
-  number(): number {
+  number(): number | bigint | PyFloat {
     const rest = this.s.slice(this.pos);
     const m =
       /^(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?)/.exec(rest);
@@ -209,7 +195,9 @@ class LiteralParser {
     if (/^0[oO]/.test(t)) return parseInt(t.slice(2), 8);
     if (/^0[bB]/.test(t)) return parseInt(t.slice(2), 2);
     if (/^0\d+$/.test(t) && /[1-9]/.test(t)) this.fail(); // 0123 is invalid in py3
-    return Number(t);
+    if (/[.eE]/.test(t)) return mkFloat(Number(t));
+    const n = Number(t);
+    return Number.isSafeInteger(n) ? n : BigInt(t);
   }
 
   string(): string {

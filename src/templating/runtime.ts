@@ -1,15 +1,17 @@
 // The runtime the compiled templates call into (see jinja-compiler.ts): nunjucks'
 // own runtime with lookups, output and operators replaced by Jinja2/Python ones.
 // It is a private object passed to each render; nunjucks' module is not modified.
-import { TemplateError, UndefinedVariableError } from './errors.js';
+import { PyTypeError, TemplateError, UndefinedVariableError } from './errors.js';
 import { getAttr } from './methods.js';
 import {
-  compareOp, isMapping, pyAdd, pyConcat, pyDiv, pyFloorDiv, pyIn, pyMod, pyMul, pyPow, pySub, truthy,
+  compareOp, isMapping, pyAdd, pyConcat, pyDiv, pyFloorDiv, pyIn, pyMod, pyMul, pyNeg, pyPow, pySub, truthy,
 } from './python-ops.js';
+import { PyFloat } from './py-float.js';
 import { pyStr, tuple } from './python-repr.js';
 import { defined, isUndefined, undefinedVariable } from './undefined.js';
 import { baseRuntime } from './nunjucks-internals.js';
 import { loopCycle, loopFilter, noLoopItem, setNamespaceAttr } from './loop-support.js';
+import { loadTemplate, type LoadedTemplate } from './template-loader.js';
 
 const SafeString = baseRuntime.SafeString as new (s: string) => object;
 
@@ -89,10 +91,28 @@ export class RenderContext {
     return this;
   }
 
+  /** A template's own blocks come first: an extended template's are added after them. */
+  addBlocks(blocks: Record<string, unknown>): void {
+    for (const [name, block] of Object.entries(blocks)) this.addBlock(name, block);
+  }
+
   getBlock(name: string): unknown {
     const b = this.blocks[name]?.[0];
     if (!b) throw new TemplateError(`unknown block "${name}"`);
     return b;
+  }
+
+  /** `{{ super() }}`: the block `name` of the template this one extends. */
+  getSuper(env: unknown, name: string, block: unknown, frame: unknown, rt: unknown, cb: (err: unknown, res?: string) => void): void {
+    const list = this.blocks[name] ?? [];
+    const next = list[list.indexOf(block) + 1] as ((...a: unknown[]) => void) | undefined;
+    if (list.indexOf(block) === -1 || !next) throw new TemplateError(`no super block available for "${name}"`);
+    next(env, this, frame, rt, cb);
+  }
+
+  /** What `{% import %}` of this template gives: its macros and top-level sets. */
+  getExported(): Record<string, unknown> {
+    return Object.fromEntries(this.exported.map((name) => [name, this.ctx[name]]));
   }
 }
 
@@ -105,6 +125,9 @@ function pySlice(obj: unknown, start: unknown, stop: unknown, step: unknown): un
   if (st === 0) throw new TemplateError('slice step cannot be zero');
   const norm = (v: unknown, dflt: number, lo: number, hi: number): number => {
     if (v === null || v === undefined) return dflt;
+    if (typeof v !== 'boolean' && !(typeof v === 'number' && Number.isSafeInteger(v))) {
+      throw new PyTypeError('slice indices must be integers or None or have an __index__ method');
+    }
     let n = Number(v);
     if (n < 0) n += len;
     return Math.min(Math.max(n, lo), hi);
@@ -150,7 +173,8 @@ export const runtime: Record<string, unknown> = {
   noLoopItem,
   setNamespaceAttr,
   pyAdd, pySub, pyMul, pyDiv, pyFloorDiv, pyMod, pyPow, pyConcat,
-  pyNeg: (v: unknown) => -(defined(v) as number),
+  pyNeg,
+  pyFloat: (n: number) => new PyFloat(n),
   pyAnd: (a: unknown, b: () => unknown) => (truthy(a) ? b() : a),
   pyOr: (a: unknown, b: () => unknown) => (truthy(a) ? a : b()),
   inOperator: pyIn,
@@ -166,6 +190,40 @@ export const runtime: Record<string, unknown> = {
     return true;
   },
   memberLookup: (obj: unknown, key: unknown, dot: boolean) => getAttr(obj, key, dot),
+  // {% import %} / {% extends %}: the named template, compiled (see template-loader.ts)
+  getTemplate(context: RenderContext, name: unknown, ignoreMissing: boolean, cb: (err: unknown, t?: LoadedTemplate) => void): void {
+    let t: LoadedTemplate | undefined;
+    try {
+      t = loadTemplate(context, defined(name), ignoreMissing);
+    } catch (err) {
+      cb(err);
+      return;
+    }
+    cb(null, t);
+  },
+  // {{ super() }}: the text of the extended template's block of that name
+  superBlock(env: unknown, context: RenderContext, frame: unknown, name: string, block: unknown): string {
+    let out = '';
+    let error: unknown;
+    context.getSuper(env, name, block, frame, runtime, (err, res) => {
+      error = err;
+      out = res ?? '';
+    });
+    if (error) throw error;
+    return out;
+  },
+  // {% include %}: the named template's text ('' for a missing one with `ignore missing`)
+  includeTemplate(context: RenderContext, frame: never, name: unknown, ignoreMissing: boolean, withContext: boolean, cb: (err: unknown, s?: string) => void): void {
+    let t: LoadedTemplate | undefined;
+    try {
+      t = loadTemplate(context, defined(name), ignoreMissing);
+    } catch (err) {
+      cb(err);
+      return;
+    }
+    if (t) t.render(frame, withContext, (err, res) => cb(err, res as string | undefined));
+    else cb(null, '');
+  },
   contextOrFrameLookup(context: RenderContext, frame: { lookup(n: string): unknown }, name: string): unknown {
     const v = frame.lookup(name);
     if (v !== undefined) return v;

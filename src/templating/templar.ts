@@ -26,17 +26,19 @@ import { jsonQueryFilters } from './filters-json-query.js';
 import { pathFilters } from './filters-paths.js';
 import { textFilters } from './filters-text.js';
 import { nowGlobal, timeFilters } from './filters-time.js';
+import { jinjaGlobals } from './globals-jinja.js';
 import { moreTests } from './tests-more.js';
-import { compileTemplate, type CompiledTemplate } from './jinja-compiler.js';
 import type { LookupLoop } from './lookup-support.js';
 import { lookupGlobals, queryLookup } from './lookups.js';
 import { namespace } from './loop-support.js';
 import { baseRuntime } from './nunjucks-internals.js';
+import { PyFloat } from './py-float.js';
 import { isMapping, truthy } from './python-ops.js';
 import { literalEval } from './python-repr.js';
 import { JinjaEnv } from './registry.js';
 import { RenderContext, RenderState, finalize, runtime, withState } from './runtime.js';
-import { prepareSource } from './source.js';
+import { compiled } from './template-cache.js';
+import { blocksOf } from './template-loader.js';
 import { tests } from './tests.js';
 import { createView } from './view.js';
 
@@ -68,50 +70,15 @@ env.addFilters(jsonQueryFilters);
 env.addTests(tests);
 env.addTests(moreTests);
 
-function pyRange(...args: unknown[]): number[] {
-  const n = args.map(Number);
-  const [start, stop, step] = n.length === 1 ? [0, n[0] ?? 0, 1] : [n[0] ?? 0, n[1] ?? 0, n[2] ?? 1];
-  if (step === 0) throw new TemplateError('range() arg 3 must not be zero');
-  const out: number[] = [];
-  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
-  return out;
-}
-
 const GLOBALS: Record<string, unknown> = {
   ...lookupGlobals,
-  range: pyRange,
-  dict: (...args: unknown[]) => {
-    const last = args[args.length - 1] as Record<string, unknown> | undefined;
-    const kw = last && (last as { __keywords?: boolean }).__keywords ? { ...last } : {};
-    delete kw.__keywords;
-    return kw;
-  },
+  ...jinjaGlobals,
   omit: OMIT_TOKEN,
   namespace,
   now: nowGlobal,
 };
 
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;
-const CACHE_LIMIT = 10_000;
-const cache = new Map<string, CompiledTemplate>();
-
-function compiled(text: string, escapeBackslashes: boolean): CompiledTemplate {
-  const key = (escapeBackslashes ? 'e' : 't') + text;
-  let c = cache.get(key);
-  if (!c) {
-    // Jinja2 drops a single trailing newline of the source (keep_trailing_newline=False)
-    const src = prepareSource(text.replace(/(\r\n|\n|\r)$/, ''), escapeBackslashes);
-    try {
-      c = compileTemplate(src, 'template');
-    } catch (err) {
-      throw templateFailure(err, text);
-    }
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, c);
-  }
-  return c;
-}
-
 function countTrailingNewlines(s: string): number {
   let n = 0;
   for (let i = s.length - 1; i >= 0 && s[i] === '\n'; i--) n++;
@@ -123,11 +90,18 @@ function hasVar(vars: Record<string, unknown>, name: string): boolean {
 }
 
 export class Templar {
-  /** Run a template; returns the text and what the render saw. */
-  private run(text: string, vars: Record<string, unknown>, options: RenderOptions | undefined, escapeBackslashes: boolean): { out: string; state: RenderState } {
+  /** Run a template; returns the text and what the render saw. `shown` is the text errors name. */
+  private run(
+    text: string,
+    vars: Record<string, unknown>,
+    options: RenderOptions | undefined,
+    escapeBackslashes: boolean,
+    shown = text,
+  ): { out: string; state: RenderState } {
     const tmpl = compiled(text, escapeBackslashes);
     const state = new RenderState();
     const context = new RenderContext(env, vars, GLOBALS, { templar: this, searchPaths: options?.searchPaths ?? [] });
+    context.addBlocks(blocksOf(tmpl));
     const frame = new (baseRuntime.Frame as new () => { topLevel: boolean })();
     frame.topLevel = true;
     let out = '';
@@ -142,7 +116,7 @@ export class Templar {
         error = err;
       }
     });
-    if (error) throw templateFailure(error, text);
+    if (error) throw templateFailure(error, shown);
     // Jinja dropped one trailing newline; Ansible restores the source's count
     const want = countTrailingNewlines(text);
     const have = countTrailingNewlines(out);
@@ -155,7 +129,7 @@ export class Templar {
     const single = SINGLE_VAR.exec(s);
     if (single?.[1] && hasVar(vars, single[1])) {
       const v = vars[single[1]];
-      if (typeof v === 'boolean' || typeof v === 'number') return v;
+      if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat) return v;
       if (v === null) return null;
     }
     const { out, state } = this.run(s, vars, options, true);
@@ -193,8 +167,13 @@ export class Templar {
   }
 
   evaluate(expression: string, vars: Record<string, unknown>, options?: RenderOptions): unknown {
+    return this.evaluateAs(expression, vars, options, `{{ ${expression} }}`);
+  }
+
+  /** Evaluate an expression; a failure names `shown` as the template that failed. */
+  private evaluateAs(expression: string, vars: Record<string, unknown>, options: RenderOptions | undefined, shown: string): unknown {
     if (containsTemplate(expression)) return this.render(expression, vars, options);
-    const { state } = this.run(`{{ ${expression} }}`, vars, options, false);
+    const { state } = this.run(`{{ ${expression} }}`, vars, options, false, shown);
     return state.last;
   }
 
@@ -208,7 +187,9 @@ export class Templar {
       cond = this.render(condition, vars, options);
       if (typeof cond !== 'string' || cond === '') return truthy(cond);
     }
-    return truthy(this.evaluate(cond as string, vars, options));
+    // Ansible evaluates a condition as this template (its errors quote it)
+    const c = cond as string;
+    return truthy(this.evaluateAs(c, vars, options, `{% if ${c} %} True {% else %} False {% endif %}`));
   }
 
   /** The items of a `with_<lookup>` loop: query(name, ...terms) with these variables. */

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { param, type Args } from './args.js';
 import { TemplateError } from './errors.js';
+import { isFloat, isNumeric } from './py-float.js';
 import { isMapping, pyCompare, pyEquals, pyIn, truthy } from './python-ops.js';
 import { pyStr } from './python-repr.js';
 import { pyRegex } from './regex.js';
@@ -87,9 +88,9 @@ export const tests: Record<string, TestFn> = {
   unreachable: (v) => truthy(resultDict(v, 'unreachable').unreachable ?? false),
   reachable: (v) => !truthy(resultDict(v, 'unreachable').unreachable ?? false),
   string: (v) => typeof v === 'string',
-  number: (v) => typeof v === 'number' || typeof v === 'boolean',
-  integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  number: (v) => isNumeric(v),
+  integer: (v) => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint',
+  float: (v) => isFloat(v),
   mapping: (v) => isMapping(v),
   sequence: isSeq,
   iterable: isSeq,

@@ -48,7 +48,7 @@ export function missingAttribute(obj: unknown, name: string): Undefined {
   return new Undefined(`${objectTypeRepr(obj)} has no attribute '${name}'`, name);
 }
 
-export function missingElement(name: number): Undefined {
+export function missingElement(name: number | string): Undefined {
   return new Undefined(`list object has no element ${String(name)}`, String(name));
 }
 

@@ -4,6 +4,7 @@
 // indent 4, flow style for collections of scalars when default_flow_style=None,
 // PyYAML's choice of plain / single / double quoted scalars and line folding.
 import { TemplateError } from './errors.js';
+import { PyFloat, floatRepr } from './py-float.js';
 import { pyNumber } from './python-repr.js';
 import { isUndefined } from './undefined.js';
 
@@ -164,7 +165,7 @@ class Emitter {
     const items = Array.isArray(v) ? v : Object.entries(v as object).flat();
     if (items.length === 0) return true;
     if (this.flowDefault !== null) return this.flowDefault;
-    return items.every((x) => x === null || x === undefined || typeof x !== 'object');
+    return items.every((x) => x === null || x === undefined || typeof x !== 'object' || x instanceof PyFloat);
   }
 
   node(v: unknown, ctx: { mapping?: boolean; simpleKey?: boolean }): void {
@@ -172,7 +173,7 @@ class Emitter {
     if (Array.isArray(v)) {
       if (this.isFlow(v)) this.flowSequence(v);
       else this.blockSequence(v, ctx.mapping ?? false);
-    } else if (typeof v === 'object' && v !== null) {
+    } else if (typeof v === 'object' && v !== null && !(v instanceof PyFloat)) {
       if (this.isFlow(v)) this.flowMapping(v as Record<string, unknown>);
       else this.blockMapping(v as Record<string, unknown>);
     } else {
@@ -238,10 +239,12 @@ class Emitter {
   scalar(v: unknown, simpleKey: boolean): void {
     if (v === null || v === undefined) return this.plain('null');
     if (typeof v === 'boolean') return this.plain(v ? 'true' : 'false');
-    if (typeof v === 'number') {
-      if (Number.isNaN(v)) return this.plain('.nan');
-      if (!Number.isFinite(v)) return this.plain(v > 0 ? '.inf' : '-.inf');
-      let s = pyNumber(v).toLowerCase();
+    if (typeof v === 'bigint') return this.plain(v.toString());
+    if (typeof v === 'number' || v instanceof PyFloat) {
+      const n = Number(v);
+      if (Number.isNaN(n)) return this.plain('.nan');
+      if (!Number.isFinite(n)) return this.plain(n > 0 ? '.inf' : '-.inf');
+      let s = (v instanceof PyFloat ? floatRepr(n) : pyNumber(n)).toLowerCase();
       if (!s.includes('.') && s.includes('e')) s = s.replace('e', '.0e');
       return this.plain(s);
     }

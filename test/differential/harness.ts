@@ -231,8 +231,10 @@ const HOST_LINE = /^(ok|changed|skipping|fatal|failed|included|FAILED - RETRYING
  * output dir and case dir as OUT and CASE, times and durations blanked,
  * Ansible's note of the Python it discovered and its quote of the offending
  * playbook line under an error dropped (tsplay names file, line and column
- * only), blank lines dropped, and within each task the hosts' lines sorted
- * (hosts finish in any order).
+ * only), its -v note on its config file dropped (tsplay reads no ansible.cfg),
+ * tsplay's PLAN SUMMARY (after the recap of --check --diff) dropped, blank
+ * lines dropped, and within each task the hosts' lines (each with the diffs
+ * printed before it) sorted (hosts finish in any order).
  */
 export function normalizeOutput(stdout: string, out: string, caseDir: string): string[] {
   const text = stdout
@@ -242,17 +244,30 @@ export function normalizeOutput(stdout: string, out: string, caseDir: string): s
     .replace(/"delta": "[^"]*"/g, '"delta": "D"')
     .replace(/"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, /g, '')
     .replace(/\\n\\nThe offending line appears to be:.*?(?="\})/g, '');
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const all = text.split('\n').filter((l) => l.trim() !== '' && !/^(No config file found; using defaults|Using .* as config file)$/.test(l));
+  // tsplay's own summary after the recap of a --check --diff run.
+  const summary = all.findIndex((l) => l.startsWith('PLAN SUMMARY'));
+  const lines = summary < 0 ? all : all.slice(0, summary);
   const result: string[] = [];
   let entries: string[][] = [];
+  // A host's diffs come before its line: they open its entry.
+  let diffOpen = false;
   const flush = (): void => {
     result.push(...entries.sort((a, b) => (a.join('\n') < b.join('\n') ? -1 : 1)).flat());
     entries = [];
+    diffOpen = false;
   };
   for (const line of lines) {
     if (HEADER.test(line)) {
       flush();
       result.push(line);
+    } else if (line.startsWith('--- before')) {
+      if (diffOpen) entries[entries.length - 1]!.push(line);
+      else entries.push([line]);
+      diffOpen = true;
+    } else if (HOST_LINE.test(line) && diffOpen) {
+      entries[entries.length - 1]!.push(line);
+      diffOpen = false;
     } else if (HOST_LINE.test(line) || entries.length === 0) entries.push([line]);
     else entries[entries.length - 1]!.push(line);
   }

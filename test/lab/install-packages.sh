@@ -7,13 +7,20 @@
 # (dpkg-scanpackages), rpm (rpmbuild), createrepo-c, and dnf to install from
 # them on the hosts. etcd-server and etcd-client for the etcdctl module's lab
 # test (test/integration/etcdctl.test.ts).
+# cron (crontab), iptables and debconf-utils for the system modules' lab tests
+# (test/integration/system-modules.test.ts, test/integration/ssh-cases/).
+# python3-pexpect: Ansible's expect module needs it (differential cases 73-74);
+# subversion (svn, svnadmin) for the subversion module's tests. curl (get_url/uri
+# on the hosts), git, zip/unzip/xz/bzip2 (unarchive), gnupg (apt_key/rpm_key test
+# keys) and python3-venv (pip) for the other builtin modules' tests.
 # Idempotent and quiet: installs only what is missing, prints apt's output only
 # when it fails. Waits for the dpkg lock if another apt is running.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(systemd systemd-container dbus openssh-server openssh-client iproute2 sudo util-linux procps
-  dpkg-dev rpm createrepo-c dnf etcd-server etcd-client)
+  dpkg-dev rpm createrepo-c dnf etcd-server etcd-client cron iptables debconf-utils python3-pexpect subversion
+  curl git zip unzip gnupg python3-venv xz-utils bzip2)
 
 missing=()
 for p in "${packages[@]}"; do

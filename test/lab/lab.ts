@@ -99,6 +99,14 @@ export interface BootOptions {
   setup?: (rootDir: string, name: string) => void | Promise<void>;
   /** Deadline for all hosts to answer SSH, from the start of boot. Default 120 000 (about 3 s on a quiet machine). */
   bootTimeoutMs?: number;
+  /**
+   * A host that reboots (`reboot`, `shutdown -r`) comes back up: its container
+   * is started again with the same network, address, keys and overlay upper
+   * dir, as systemd-nspawn@.service restarts it (nspawn exits with 133 when the
+   * container reboots; nspawn alone has no restart loop). Default: a reboot
+   * leaves the host stopped.
+   */
+  rebootable?: boolean;
 }
 
 export type LabSupport = { ok: true } | { ok: false; reason: string };
@@ -215,6 +223,30 @@ function waitForBanner(address: string, port: number, deadline: number, failed: 
 const NSPAWN_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
 const EXEC_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'USER=root', 'LOGNAME=root', 'SHELL=/bin/bash', 'LANG=C.UTF-8', 'TERM=dumb'];
 
+/**
+ * The boot shell of a rebootable host: runs nspawn again while it exits with
+ * 133 (the container rebooted); SIGTERM (a clean lab shutdown) is passed on
+ * to nspawn and ends the loop.
+ */
+const REBOOT_LOOP = [
+  'trap \'stop=1; kill -TERM "$nspawn" 2>/dev/null\' TERM',
+  'while :; do',
+  '  "$@" & nspawn=$!',
+  '  wait "$nspawn"; rc=$?',
+  '  if [ -n "$stop" ]; then wait "$nspawn"; exit; fi',
+  '  [ "$rc" = 133 ] || exit "$rc"',
+  'done',
+].join('\n');
+
+/** The container's init: nspawn's child, or (rebootable hosts) its grandchild under the boot shell. */
+function findLeader(pid: number): number | undefined {
+  for (const c of childrenOf(pid)) {
+    if (commOf(c) === 'systemd') return c;
+    if (commOf(c) === 'systemd-nspawn') return childrenOf(c).find((g) => commOf(g) === 'systemd');
+  }
+  return undefined;
+}
+
 interface RuntimeHost {
   state: HostState;
   exited?: string;
@@ -316,10 +348,11 @@ export async function bootLab(options: BootOptions): Promise<Lab> {
         '--link-journal=no',
         '--console=read-only',
       ];
-      // A shell moves itself into the host's own cgroups, then becomes nspawn.
+      // A shell moves itself into the host's own cgroups, then becomes nspawn
+      // (or, for a rebootable host, stays to start nspawn again on a reboot).
       const child = spawn(
         '/bin/sh',
-        ['-c', 'for f in $LAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; exec "$@"', 'lab-boot', 'systemd-nspawn', ...args],
+        ['-c', `for f in $LAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; ${options.rebootable ? REBOOT_LOOP : 'exec "$@"'}`, 'lab-boot', 'systemd-nspawn', ...args],
         {
           detached: true,
           stdio: ['ignore', log, log],
@@ -359,8 +392,7 @@ export async function bootLab(options: BootOptions): Promise<Lab> {
 
     // The container's PID 1 (systemd) is nspawn's child: the target for exec().
     for (const rt of runtime.values()) {
-      const pid = rt.state.pid!;
-      const leader = childrenOf(pid).find((c) => commOf(c) === 'systemd');
+      const leader = findLeader(rt.state.pid!);
       if (leader === undefined) throw new Error(`lab: cannot find the init process of ${rt.state.name}`);
       rt.leader = leader;
       rt.leaderStart = procStartTime(leader);
@@ -390,6 +422,11 @@ export async function bootLab(options: BootOptions): Promise<Lab> {
       async exec(name, command, execOptions = {}) {
         const rt = hostRt(name);
         if (destroyed) throw new Error('lab: destroyed');
+        if (!rt.stopped && !isAlive(rt.leader!, rt.leaderStart) && options.rebootable) {
+          // Rebooted: the new container's init, once it is there.
+          const leader = findLeader(rt.state.pid!);
+          if (leader !== undefined) Object.assign(rt, { leader, leaderStart: procStartTime(leader) });
+        }
         if (rt.stopped || !isAlive(rt.leader!, rt.leaderStart)) throw new Error(`lab: host ${name} is not running`);
         return run(
           'nsenter',

@@ -1,0 +1,18 @@
+// Defaults the playbook loader and the play runner take from ansible.cfg /
+// ANSIBLE_* (set once by the command line before anything is loaded): how
+// facts are gathered (gathering), any_errors_fatal, and where roles are found.
+export interface RunDefaults {
+  /** implicit: gather unless gather_facts is false; explicit: only when it is true; smart: as implicit, once per host. */
+  gathering: 'implicit' | 'explicit' | 'smart';
+  anyErrorsFatal: boolean;
+  /** roles_path: searched after the playbook's roles/ directory. */
+  rolesPath: string[];
+}
+
+const initial = (): RunDefaults => ({ gathering: 'implicit', anyErrorsFatal: false, rolesPath: [] });
+
+export const runDefaults: RunDefaults = initial();
+
+export function setRunDefaults(d: Partial<RunDefaults>): void {
+  Object.assign(runDefaults, initial(), d);
+}

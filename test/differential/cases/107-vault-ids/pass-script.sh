@@ -1,0 +1,3 @@
+#!/bin/sh
+# A vault password script: prints the password.
+echo dev-pass
