@@ -4,6 +4,7 @@
 // or content matches where asked); the filters and Ansible's os.walk order
 // (each directory's files, then its sub-directories, top-down) are applied here.
 import { posix } from 'node:path';
+import { modeFlags } from '../src/file-ops/mode-flags.js';
 import { ModuleFailure, type Module, type ModuleResult } from '../src/module-api/module-types.js';
 import { probe } from '../src/host/run.js';
 import { quote, raw } from '../src/host/shell.js';
@@ -118,7 +119,6 @@ const names = (block: string) => block.split('\0').map((s) => s.replace(/^\n/, '
 
 /** Ansible's stat-like dict of a found entry. */
 function statInfo(e: Entry): Record<string, unknown> {
-  const bit = (b: number) => (e.perm & b) !== 0;
   return {
     mode: (e.perm & 0o7777).toString(8).padStart(4, '0'),
     isdir: e.type === 'd',
@@ -139,17 +139,7 @@ function statInfo(e: Entry): Record<string, unknown> {
     ctime: e.ctime,
     gr_name: e.group,
     pw_name: e.owner,
-    wusr: bit(0o200),
-    rusr: bit(0o400),
-    xusr: bit(0o100),
-    wgrp: bit(0o020),
-    rgrp: bit(0o040),
-    xgrp: bit(0o010),
-    woth: bit(0o002),
-    roth: bit(0o004),
-    xoth: bit(0o001),
-    isuid: bit(0o4000),
-    isgid: bit(0o2000),
+    ...modeFlags(e.perm),
   };
 }
 

@@ -1,4 +1,5 @@
 // stat: describe a host path (never changes anything).
+import { modeFlags } from '../src/file-ops/mode-flags.js';
 import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
 import { formatMode } from '../src/file-ops/file-attributes.js';
 import { statPaths, type ChecksumAlgorithm } from '../src/host/remote-stat.js';
@@ -54,7 +55,6 @@ const stat: Module<StatArgs, undefined> = {
     if (!st) throw new ModuleFailure(`could not stat ${path}`);
     if (!st.exists) return { changed: false, result: { changed: false, stat: { exists: false } } };
     const m = st.rawMode!;
-    const bit = (b: number) => (m & b) !== 0;
     const out: Record<string, unknown> = {
       exists: true,
       path,
@@ -75,17 +75,7 @@ const stat: Module<StatArgs, undefined> = {
       atime: st.atime,
       mtime: st.mtime,
       ctime: st.ctime,
-      wusr: bit(0o200),
-      rusr: bit(0o400),
-      xusr: bit(0o100),
-      wgrp: bit(0o020),
-      rgrp: bit(0o040),
-      xgrp: bit(0o010),
-      woth: bit(0o002),
-      roth: bit(0o004),
-      xoth: bit(0o001),
-      isuid: bit(0o4000),
-      isgid: bit(0o2000),
+      ...modeFlags(m),
       blocks: st.blocks,
       block_size: st.blockSize,
       device_type: st.deviceType,

@@ -2,17 +2,14 @@
 // runs one. It is a one-task play (gather_facts off) run by the same engine as
 // `tsplay run`, printed as ansible's minimal or oneline callback prints it.
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, OptionsError } from '../errors.js';
-import { parseExtraVars } from './extra-vars.js';
+import { runOptions } from './run-options.js';
 import { PromptError, promptSecret } from './prompt.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadPlay } from '../playbook/load-playbook.js';
 import type { Playbook } from '../playbook/types.js';
 import { runPlaybooks } from '../executor/playbook-runner.js';
-import type { RunOptions } from '../executor/context.js';
-import type { HostKeyChecking } from '../connection/ssh.js';
 import { JsonReporter } from '../output/json.js';
 import { AdhocReporter } from '../output/adhoc.js';
 import { colorWanted, painter } from '../output/color.js';
@@ -108,33 +105,16 @@ async function execCommand(pattern: string, flags: ExecFlags, ssh: SshExtras): P
   const becomePassword = flags.askBecomePass ? await ask('BECOME password: ') : undefined;
   await setupRunVault(flags);
   const playbook = adhocPlaybook(pattern, module, flags.args, process.cwd());
-  const options: RunOptions = {
-    check: Boolean(flags.check),
-    diff: Boolean(flags.diff),
+  const options = runOptions(flags, {
     forks,
-    limit: flags.limit,
+    timeoutSeconds: timeout,
     tags: [],
     skipTags: [],
-    extraVars: parseExtraVars(flags.extraVars),
-    verbosity: flags.verbose,
-    inventorySources: flags.inventory.map((s) => (s.includes(',') && !existsSync(s) ? s : resolve(s))),
-    connection: flags.connection,
-    user: flags.user,
-    become: Boolean(flags.become),
-    becomeUser: flags.becomeUser,
-    becomeMethod: flags.becomeMethod,
+    sshPassword,
     becomePassword,
-    connectionSettings: {
-      connection: flags.connection,
-      user: flags.user,
-      privateKey: flags.privateKey,
-      password: sshPassword,
-      askPassphrase: (keyFile) => ask(`Enter passphrase for key '${keyFile}': `),
-      timeoutSeconds: timeout,
-      hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? 'strict',
-      ...ssh,
-    },
-  };
+    askPassphrase: (keyFile) => ask(`Enter passphrase for key '${keyFile}': `),
+    ssh,
+  });
   const reporter =
     flags.output === 'json'
       ? new JsonReporter(write)

@@ -2,10 +2,9 @@
 // flags so muscle memory works. Errors are printed once, with their place, and
 // turned into Ansible's exit codes here and nowhere else.
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, OptionsError, TsplayError, formatError } from '../errors.js';
-import { parseExtraVars } from './extra-vars.js';
+import { runOptions } from './run-options.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
 import { JsonReporter, jsonError } from '../output/json.js';
@@ -14,11 +13,8 @@ import { TextReporter, displayColumns } from '../output/text.js';
 import { colorWanted, painter, setOutputPaint } from '../output/color.js';
 import { INTERRUPTED, onInterrupt } from './interrupt.js';
 import { runPlaybooks } from '../executor/playbook-runner.js';
-import type { RunOptions } from '../executor/context.js';
 import { listing } from './listing.js';
 import { PromptError, promptSecret } from './prompt.js';
-import { hostKeyCheckingFromEnv } from '../connection/factory.js';
-import type { HostKeyChecking } from '../connection/ssh.js';
 import { TaskSpinner } from '../output/task-spinner.js';
 import { playbooksUseHostFiles } from '../executor/host-files.js';
 import { initRole } from './init-role.js';
@@ -102,34 +98,17 @@ async function runCommand(playbookFiles: string[], flags: RunFlags, ssh: SshExtr
   const color = flags.output !== 'json' && colorWanted({ env: process.env, isTTY: Boolean(process.stdout.isTTY), flag: flags.color });
   setOutputPaint(painter(color));
   await setupRunVault(flags); // then the vault passwords, before any file is read
-  const options: RunOptions = {
-    check: Boolean(flags.check),
-    diff: Boolean(flags.diff),
+  const options = runOptions(flags, {
     forks,
-    limit: flags.limit,
+    timeoutSeconds: timeout,
     tags: splitTags(flags.tags),
     skipTags: splitTags(flags.skipTags),
-    extraVars: parseExtraVars(flags.extraVars),
-    verbosity: flags.verbose,
     startAtTask: flags.startAtTask,
-    inventorySources: flags.inventory.map((s) => (s.includes(',') && !existsSync(s) ? s : resolve(s))),
-    connection: flags.connection,
-    user: flags.user,
-    become: Boolean(flags.become),
-    becomeUser: flags.becomeUser,
-    becomeMethod: flags.becomeMethod,
+    sshPassword,
     becomePassword,
-    connectionSettings: {
-      connection: flags.connection,
-      user: flags.user,
-      privateKey: flags.privateKey,
-      password: sshPassword,
-      askPassphrase: passphrasePrompter(() => buffered?.flush()),
-      timeoutSeconds: timeout,
-      hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? hostKeyCheckingFromEnv(process.env) ?? 'strict',
-      ...ssh, // ansible.cfg's ssh_args
-    },
-  };
+    askPassphrase: passphrasePrompter(() => buffered?.flush()),
+    ssh,
+  });
   // Everything is loaded and checked before any host is touched.
   const inventory = loadInventory(flags.inventory, { cwd: process.cwd() });
   const playbooks = playbookFiles.map((f) => loadPlaybook(resolve(f)));
