@@ -1,6 +1,7 @@
 // A small reader for Python literals, as Ansible's INI inventory applies
 // `ast.literal_eval` to every value: ints (0x/0o/0b too), floats, strings,
 // True/False/None, lists, tuples, sets and dicts. Anything else is kept as text.
+import { mkFloat, mkInt, PyFloat } from '../templating/py-float.js';
 
 class Reader {
   pos = 0;
@@ -39,6 +40,8 @@ class Reader {
     if (ch === '-' || ch === '+') {
       this.pos++;
       const n = this.value();
+      if (n instanceof PyFloat) return ch === '-' ? new PyFloat(-n.value) : n;
+      if (typeof n === 'bigint') return ch === '-' ? mkInt(-n) : n;
       if (typeof n !== 'number') this.fail();
       return ch === '-' ? -n : n;
     }
@@ -54,7 +57,8 @@ class Reader {
     return this.number();
   }
 
-  number(): number {
+  /** An int (a bigint past 2**53, as Python's are exact) or a float (3.0 stays a float). */
+  number(): number | bigint | PyFloat {
     const rest = this.text.slice(this.pos);
     const m =
       /^0[xX](?:_?[0-9a-fA-F])+|^0[oO](?:_?[0-7])+|^0[bB](?:_?[01])+/.exec(rest) ??
@@ -63,13 +67,13 @@ class Reader {
     if (!/\d/.test(tok)) this.fail();
     this.pos += tok.length;
     const clean = tok.replace(/_/g, '');
-    if (/^0[xob]/i.test(clean)) return Number(clean.toLowerCase());
+    if (/^0[xob]/i.test(clean)) return mkInt(BigInt(clean.toLowerCase()));
     if (/^\d+$/.test(clean)) {
       // Python 3 rejects leading zeros on non-zero decimal integers.
       if (clean.length > 1 && clean.startsWith('0') && /[1-9]/.test(clean)) this.fail();
-      return Number(clean);
+      return mkInt(BigInt(clean));
     }
-    return Number(clean);
+    return mkFloat(Number(clean));
   }
 
   /** One or more adjacent string literals (Python concatenates them). */

@@ -6,6 +6,16 @@ import type { Reporter, RunEvent } from './events.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
+// Python's ints are exact at any size: a bigint is written as its digits (JSON
+// numbers have no size limit; JSON.stringify alone refuses bigints).
+const BIG = '\u0000bigint:';
+
+function toJsonLine(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIG}${v}` : v));
+  // JSON.stringify writes the marker's NUL as \u0000.
+  return text.includes('\\u0000bigint:') ? text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1') : text;
+}
+
 export class JsonReporter implements Reporter {
   constructor(
     private readonly write: (text: string) => void,
@@ -32,7 +42,7 @@ export class JsonReporter implements Reporter {
 
   emit(event: RunEvent): void {
     const shaped = (this.shapers[event.kind] as (e: RunEvent) => unknown)(event) as Record<string, unknown>;
-    this.write(JSON.stringify({ kind: shaped.kind, timestamp: this.now().toISOString(), ...shaped }) + '\n');
+    this.write(toJsonLine({ kind: shaped.kind, timestamp: this.now().toISOString(), ...shaped }) + '\n');
   }
 
   close(): void {}

@@ -30,6 +30,12 @@ describe('Python literals', () => {
     expect(literalEval("{'a': [1, 'x']}")).toEqual({ a: [1, 'x'] });
     expect(literalEval('{k:1}')).toBe('{k:1}');
     expect(literalEval('yes')).toBe('yes');
-    expect(literalEval('1e3')).toBe(1000);
+    // Floats stay floats, ints are exact at any size, as in Python.
+    expect(String(literalEval('1e3'))).toBe('1000.0');
+    expect(String(literalEval('3.0'))).toBe('3.0');
+    expect(String(literalEval('-0.0'))).toBe('-0.0');
+    expect(literalEval('-2.5')).toBe(-2.5);
+    expect(literalEval('18446744073709551616')).toBe(18446744073709551616n);
+    expect(literalEval('-18446744073709551616')).toBe(-18446744073709551616n);
   });
 });

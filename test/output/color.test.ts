@@ -195,6 +195,13 @@ describe('--output json', () => {
   const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
   const location = { file: '/p/site.yml', line: 4, col: 7 };
 
+  it("writes a Python int past 2**53 exactly, as a JSON number", () => {
+    let out = '';
+    const reporter = new JsonReporter((t) => (out += t), () => at);
+    reporter.emit(result({ result: { changed: false, big: 18446744073709551616n, small: [-5n] } } as never));
+    expect(out).toContain('"big":18446744073709551616,"small":[-5]');
+  });
+
   it('every event has its time (ISO 8601, UTC, milliseconds); task events their place', () => {
     let out = '';
     const reporter = new JsonReporter((t) => (out += t), () => at);
