@@ -3,6 +3,7 @@
 import { execSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { decryptIfVaulted } from '../vault/controller-file.js';
 import { dirname } from 'node:path';
 import { splitArgs } from './args.js';
 import { TemplateError } from './errors.js';
@@ -28,7 +29,8 @@ function readTerm(term: unknown, subdir: string, ctx: RenderContext): { path: st
   const name = pyStr(term);
   const path = findInSearchPath(name, subdir, ctx.extra.searchPaths);
   if (!path) throw new TemplateError(`could not locate file in lookup: ${name}`);
-  return { path, text: readFileSync(path, 'utf8') };
+  // A vaulted file is read decrypted, as Ansible's file and template lookups read it.
+  return { path, text: decryptIfVaulted(readFileSync(path), path).toString('utf8') };
 }
 
 const lookups: Record<string, Lookup> = {
