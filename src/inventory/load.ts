@@ -1,6 +1,8 @@
 // Turning `-i` sources into an Inventory: files (YAML or INI), directories of
 // inventory files, and comma-separated host lists such as `h1,h2,`.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isVaultText } from '../vault/envelope.js';
+import { openVault } from '../vault/secrets.js';
 import { dirname, extname, join, resolve } from 'node:path';
 import { ParseError } from '../errors.js';
 import { parseYaml } from '../yaml-source.js';
@@ -79,6 +81,8 @@ export function parseFile(file: string, data: InventoryData): void {
       col: 1,
     });
   }
+  // A vaulted inventory file is an inventory once decrypted.
+  if (isVaultText(text)) text = openVault(text, file, { file, line: 1, col: 1 }).plaintext.toString('utf8');
   data.currentSource = file;
   try {
     const ext = extname(file).toLowerCase();
