@@ -74,7 +74,7 @@ export function siteClusterSuite(family: SiteFamily): void {
     const snapshot = () =>
       Promise.all(
         ['h1', 'h2', 'h3'].map((h) =>
-          ctx.sh(h, `md5sum ${family.etcdConfig} 2>&1; ls /etc/kubernetes 2>&1; ${family.packageQuery(['kubelet', 'kube-apiserver', 'kubernetes-node', 'kubernetes-master'])} 2>&1; ip -br link show docker0 2>&1; systemctl is-active etcd 2>&1; true`),
+          ctx.sh(h, `md5sum ${family.etcdConfig} 2>&1; ls /etc/kubernetes 2>&1; ${family.packageQuery(['kubelet', 'kube-apiserver', 'kubernetes-node', 'kubernetes-master'])} 2>&1; ip -br link show docker0 2>&1; systemctl is-enabled etcd 2>&1; true`),
         ),
       );
 
