@@ -8,7 +8,7 @@ import { quote, raw } from '../src/host/shell.js';
 import type { Step } from '../src/host/run.js';
 import { ModuleFailure, type Module, type ModuleResult } from '../src/module-api/module-types.js';
 import { parseGroups, passwdOf, probeSections, shadowOf, type PasswdEntry } from '../src/accounts/databases.js';
-import { passwordWarning, userChange, userdelArgv, useraddArgv, type UserWanted } from '../src/accounts/user-commands.js';
+import { chageArgv, passwordWarning, userChange, userdelArgv, useraddArgv, type UserWanted } from '../src/accounts/user-commands.js';
 import { chownScript, keygenScript, keyProbeScript, makeHomeScript, parseKeyProbe, type KeyRequest, type KeyState } from '../src/accounts/home-and-keys.js';
 import { runSecretSteps } from '../src/accounts/secret-steps.js';
 
@@ -20,6 +20,8 @@ interface UserArgs extends UserWanted {
   ssh_key_file?: string;
   ssh_key_comment?: string;
   ssh_key_passphrase?: string;
+  password_expire_min?: number;
+  password_expire_max?: number;
 }
 
 interface UserState {
@@ -51,6 +53,8 @@ function keyOutcome(k: KeyRequest, st: KeyState): KeyOutcome {
   return { generate: true };
 }
 
+const expiry = (a: UserArgs) => ({ min: a.password_expire_min, max: a.password_expire_max });
+
 const accountResult = (pw: PasswdEntry) => ({ uid: pw.uid, group: pw.gid, comment: pw.gecos, home: pw.home, shell: pw.shell });
 
 const user: Module<UserArgs, UserState> = {
@@ -79,6 +83,8 @@ const user: Module<UserArgs, UserState> = {
       update_password: s("'always' sets a differing password, 'on_create' only on creation.", { enum: ['always', 'on_create'], default: 'always' }),
       password_lock: b('Lock (true) or unlock (false) the password.'),
       expires: { type: 'number', description: 'Account expiry, in seconds since the epoch; negative removes it.' },
+      password_expire_min: { type: 'integer', description: 'Least number of days between password changes (chage -m).' },
+      password_expire_max: { type: 'integer', description: 'Most number of days between password changes (chage -M).' },
       remove: b('With state=absent: remove the home directory and mail spool (userdel -r).', { default: false }),
       force: b('With state=absent: userdel -f; with generate_ssh_key: replace an existing key.', { default: false }),
       generate_ssh_key: b('Generate an ssh key pair for the user (an existing one is kept unless force).'),
@@ -143,6 +149,8 @@ const user: Module<UserArgs, UserState> = {
       if (needsParents) steps.push({ summary: `make ${a.home}`, command: raw(makeHomeScript(a.home!, a.skeleton, undefined)) });
       steps.push({ summary: `useradd ${a.name}`, command: useraddArgv(a, groups) });
       if (a.password !== undefined) steps.push(passwordStep(a.name, a.password_lock));
+      const chageNew = chageArgv(a.name, expiry(a));
+      if (chageNew) steps.push({ summary: `chage ${a.name}`, command: chageNew });
       if (needsParents) steps.push({ summary: `chown ${a.home}`, command: raw(chownScript(a.home!, a.name)) });
       return {
         changed: true,
@@ -158,6 +166,8 @@ const user: Module<UserArgs, UserState> = {
     const steps: Step[] = [];
     if (change.usermod) steps.push({ summary: `usermod ${a.name}`, command: change.usermod });
     if (change.password !== undefined) steps.push(passwordStep(a.name, a.password_lock));
+    const chage = chageArgv(a.name, expiry(a), shadow);
+    if (chage) steps.push({ summary: `chage ${a.name}`, command: chage });
     let changed = steps.length > 0;
     // The home is made when missing (unless usermod -m moves the old one there).
     const home = a.home ?? pw.home;

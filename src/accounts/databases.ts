@@ -27,6 +27,9 @@ export interface ShadowEntry {
   password: string;
   /** Days since the epoch the account expires; -1 when the field is empty. */
   expire: number;
+  /** Least and most days between password changes; -1 when the field is empty. */
+  min: number;
+  max: number;
 }
 
 export function parsePasswd(line: string): PasswdEntry | undefined {
@@ -44,7 +47,8 @@ export function parseGroup(line: string): GroupEntry | undefined {
 export function parseShadow(line: string): ShadowEntry | undefined {
   const f = line.split(':');
   if (f.length < 8) return undefined;
-  return { name: f[0]!, password: f[1]!, expire: f[7] === '' ? -1 : Number(f[7]) };
+  const days = (v: string) => (v === '' ? -1 : Number(v));
+  return { name: f[0]!, password: f[1]!, expire: days(f[7]!), min: days(f[3]!), max: days(f[4]!) };
 }
 
 const firstLine = (text: string): string => text.split('\n')[0] ?? '';

@@ -168,3 +168,15 @@ export function passwordWarning(password: string | undefined): string | undefine
   }
   return bad ? "The input password appears not to have been hashed. The 'password' argument must be encrypted for this module to work properly." : undefined;
 }
+
+/**
+ * chage for password_expire_min / password_expire_max, as Ansible's user
+ * module runs it: only the values that differ from the shadow entry (all the
+ * given ones for an account not read yet); undefined when nothing differs.
+ */
+export function chageArgv(name: string, want: { min?: number; max?: number }, shadow?: { min: number; max: number }): string[] | undefined {
+  const argv = ['chage'];
+  if (want.min !== undefined && want.min !== shadow?.min) argv.push('-m', String(want.min));
+  if (want.max !== undefined && want.max !== shadow?.max) argv.push('-M', String(want.max));
+  return argv.length > 1 ? [...argv, name] : undefined;
+}

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { findGroup, parseGroups, parsePasswd, parseShadow, splitSections } from '../../src/accounts/databases.js';
 import { expiryWord, passwordWarning, userChange, userdelArgv, useraddArgv, type UserWanted } from '../../src/accounts/user-commands.js';
+import { chageArgv } from '../../src/accounts/user-commands.js';
 import { groupaddArgv, groupmodArgv } from '../../src/accounts/group-commands.js';
 import { getentFacts } from '../../src/accounts/getent-parse.js';
 import { contentAfter, normalizeKey, pathInfo, searchHostKey } from '../../src/accounts/known-hosts-file.js';
@@ -25,6 +26,8 @@ describe('account databases', () => {
     expect(GROUPS[1]).toEqual({ name: 'adm', password: 'x', gid: 4, members: ['syslog', 'bob'] });
     expect(parseShadow('u:!:19000:0:99999:7:::')!.expire).toBe(-1);
     expect(parseShadow('u:!:19000:0:99999:7::19500:')!.expire).toBe(19500);
+    expect(parseShadow('u:!:19000:1:90:7:::')).toMatchObject({ min: 1, max: 90 });
+    expect(parseShadow('u:!:19000::::::')).toMatchObject({ min: -1, max: -1 });
     expect(parsePasswd('short:x')).toBeUndefined();
   });
   it('finds a group by gid first, then by name', () => {
@@ -157,5 +160,15 @@ describe('hostname facts', () => {
     expect(hostnameFacts('web1.example.com', 'web1.example.com')).toEqual({
       ansible_hostname: 'web1', ansible_nodename: 'web1.example.com', ansible_fqdn: 'web1.example.com', ansible_domain: 'example.com',
     });
+  });
+});
+
+describe('chage for password_expire_min / _max', () => {
+  it('changes only the values that differ, all given ones for an account not read yet, nothing when equal', () => {
+    expect(chageArgv('bob', { min: 1, max: 90 }, { min: 0, max: 99999 })).toEqual(['chage', '-m', '1', '-M', '90', 'bob']);
+    expect(chageArgv('bob', { min: 0, max: 90 }, { min: 0, max: 99999 })).toEqual(['chage', '-M', '90', 'bob']);
+    expect(chageArgv('bob', { max: 90 }, { min: 5, max: 90 })).toBeUndefined();
+    expect(chageArgv('bob', {}, { min: 5, max: 90 })).toBeUndefined();
+    expect(chageArgv('new', { min: 2 })).toEqual(['chage', '-m', '2', 'new']);
   });
 });
