@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { HostKeyChecking } from '../connection/ssh.js';
 import { configFileLine, readAnsibleConfig, unhonouredWarning, type AnsibleConfig, type ReadOptions } from './ansible-config.js';
-import { setRunDefaults } from './run-defaults.js';
+import { DEFAULT_ROLES_PATH, setRunDefaults } from './run-defaults.js';
 import { parseSshArgs } from './ssh-args.js';
 
 /** The flags of `run` and `exec` that settings can fill in. */
@@ -93,7 +93,7 @@ export function applyAnsibleConfig(cmd: Command, flags: ConfigurableFlags, opts:
   setRunDefaults({
     gathering: (v.gathering?.value as 'implicit' | 'explicit' | 'smart' | undefined) ?? 'implicit',
     anyErrorsFatal: v.anyErrorsFatal?.value === true,
-    rolesPath: (v.rolesPath?.value as string[] | undefined) ?? [],
+    rolesPath: (v.rolesPath?.value as string[] | undefined) ?? DEFAULT_ROLES_PATH(),
   });
   const warnings = [config.findWarning, unhonouredWarning({ ...config, unhonoured })].filter((w): w is string => w !== undefined);
   return {

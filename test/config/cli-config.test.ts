@@ -111,6 +111,16 @@ describe('ansible.cfg and ANSIBLE_* in tsplay run', () => {
     expect(run(['pb.yml']).code).not.toBe(0);
   });
 
+  it('without roles_path, roles are found in Ansible\'s default directories (~/.ansible/roles first)', { timeout: 240_000 }, async () => {
+    write('home/.ansible/roles/greet/tasks/main.yml', '- debug: { msg: hello from home }\n');
+    write('play/pb.yml', '- hosts: localhost\n  gather_facts: false\n  roles: [greet]\n');
+    const env = { HOME: join(dir, 'home') };
+    const r = run(['play/pb.yml'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"msg": "hello from home"');
+    await sameAsAnsible(['play/pb.yml'], env, r);
+  });
+
   it('stdout_callback = json gives --output json; --output text on the command line wins', { timeout: 240_000 }, () => {
     write('ansible.cfg', '[defaults]\nstdout_callback = ansible.posix.json\n');
     write('pb.yml', '- hosts: localhost\n  gather_facts: false\n  tasks: [{ debug: { msg: hi } }]\n');
