@@ -5,14 +5,17 @@
 //    json) and with ansible-playbook at its fastest, each on fresh paths and then
 //    again (the idempotent re-run), plus a 1-task playbook for the fixed cost,
 //    a count of the remote commands tsplay sends, and one `node --cpu-prof` run.
-// 2. Scale: tsplay (text and json) on 50 and 100 lite hosts (bench/lite-hosts.ts),
-//    with the raw floor of the same hosts.
+// 2. Scale: tsplay (text and json, into a pipe and into a file) on 100 to 1,000
+//    lite hosts (bench/lite-hosts.ts), with the raw floor of the same hosts (all
+//    connects + 40 commands each), unreachable hosts counted, and the controller's
+//    peak memory (bench/mem-probe.cjs). `--hosts 0` runs no comparison and keeps
+//    the comparison and system sections of the last results.json.
 // 3. System round (bench/system-round.ts) on the comparison's lab hosts:
 //    packages and services, tsplay and ansible-playbook against a raw floor;
 //    `--system-only` runs only it and updates its section of RESULTS.md.
 // Writes bench/RESULTS.md (and bench/results.json). Not part of `npm test`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +32,8 @@ const PLAYBOOK = join(BENCH, 'playbook.yml');
 const SYSTEM_PLAYBOOK = join(BENCH, 'system-playbook.yml');
 const TASKS = 40;
 const CLI = join(ROOT, 'bin', 'tsplay.js');
+/** Preloaded into the scale runs: peak heap and VmHWM of the controller (stderr, `MEMPROBE {...}`). */
+const MEMPROBE = join(BENCH, 'mem-probe.cjs');
 
 // ---------------------------------------------------------------- options
 function opt(name: string, def: string): string {
@@ -37,7 +42,7 @@ function opt(name: string, def: string): string {
 }
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 const HOSTS = Number(opt('hosts', '3'));
-const SCALE = flag('no-scale') ? [] : opt('scale', '50,100').split(',').filter(Boolean).map(Number);
+const SCALE = flag('no-scale') ? [] : opt('scale', '100,300,1000').split(',').filter(Boolean).map(Number);
 const REPS = Number(opt('reps', '2'));
 const KIND = opt('kind', 'lab'); // host kind of the comparison: lab | lite
 const SKIP_ANSIBLE = flag('no-ansible');
@@ -94,18 +99,32 @@ interface Hosts {
   memPerHostMb: number;
   /** Lab hosts only: a command inside a host (the system round prepares them with it). */
   exec?: Lab['exec'];
+  /** Lite hosts only: each host's sshd, whose CPU (with its reaped sessions') is the host side's. */
+  serverPids?: number[];
   destroy(): Promise<void>;
 }
-/** Mean PSS (MB) of the processes in each host's network namespace (the host's own processes). */
+/**
+ * Mean PSS (MB) of the processes in each host's network namespace (the host's
+ * own processes): one pass over /proc, by namespace inode (`ip netns pids` a
+ * host would scan /proc once per host: minutes at 1,000 hosts).
+ */
 function memPerHost(netns: string[]): number {
-  let kb = 0;
+  const inodes = new Set<number>();
   for (const ns of netns) {
-    for (const pid of sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean)) {
-      try {
-        kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-      } catch {
-        /* gone */
-      }
+    try {
+      inodes.add(statSync(`/run/netns/${ns}`).ino);
+    } catch {
+      /* gone */
+    }
+  }
+  let kb = 0;
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const ino = Number(/^net:\[(\d+)\]$/.exec(readlinkSync(`/proc/${e}/ns/net`))?.[1]);
+      if (inodes.has(ino)) kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${e}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* gone, or a kernel thread */
     }
   }
   return kb / 1024 / Math.max(1, netns.length);
@@ -120,19 +139,75 @@ async function boot(kind: 'lab' | 'lite', n: number): Promise<Hosts> {
     return { kind, ...lab, memPerHostMb: memPerHost(lab.hosts.map((h) => h.netns)), destroy: () => lab.destroy() };
   }
   const lite: LiteLab = await bootLiteHosts(n);
-  return { ...lite, memPerHostMb: memPerHost(lite.hosts.map((h) => h.netns)), destroy: async () => lite.destroy() };
+  return { ...lite, serverPids: lite.hosts.map((h) => h.pid!), memPerHostMb: memPerHost(lite.hosts.map((h) => h.netns)), destroy: async () => lite.destroy() };
 }
 
 // ---------------------------------------------------------------- runners
 interface Run {
-  runner: 'tsplay' | 'tsplay json' | 'tsplay tty' | 'tsplay json tty' | 'ansible';
+  /** `file`: standard output into a file; otherwise a pipe (`tty`: a terminal). */
+  runner: 'tsplay' | 'tsplay json' | 'tsplay tty' | 'tsplay json tty' | 'ansible' | 'tsplay file' | 'tsplay json file';
   phase: 'first' | 're-run' | '1 task';
   hosts: number;
   kind: string;
   rep: number;
   m: Measured;
   changed: string;
+  /** From the recap (scale runs): hosts in it, and how many were unreachable or failed. */
+  recap?: Recap;
+  /** From bench/mem-probe.cjs (scale runs): the controller's peaks, MiB. */
+  mem?: MemPeaks;
+  /** CPU ms the hosts spent (lite hosts: their sshds and every session process they reaped). */
+  hostCpuMs?: number;
+  /** Text runs into a pipe (scale): ms until task 2's header (start-up, connecting, task 1), then ms a task of tasks 2-40. */
+  phases?: { toSecondTaskMs: number; perTaskMs: number };
 }
+
+function phasesOf(m: Measured): Run['phases'] {
+  const second = m.stdout.indexOf('TASK [', m.stdout.indexOf('TASK [') + 1);
+  const toSecond = second < 0 ? undefined : arrivalMs(m, second);
+  const per = tasksPerTaskMs(m);
+  return toSecond === undefined || per === undefined ? undefined : { toSecondTaskMs: toSecond, perTaskMs: per };
+}
+
+/**
+ * CPU ms of the lite hosts so far: each sshd's own time and its reaped
+ * children's (the per-connection sshd, which reaps the shell and the agent).
+ * A connection's share is in once it has closed: read after a run has ended.
+ */
+function hostCpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks * 10;
+}
+/** Until the hosts have reaped the sessions of a run that just ended. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
+
+interface Recap {
+  hosts: number;
+  unreachable: number;
+  failed: number;
+}
+interface MemPeaks {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  vmHwm: number;
+}
+
+const memOf = (m: Measured): MemPeaks | undefined => {
+  const line = /^MEMPROBE (\{.*\})$/m.exec(m.stderr)?.[1];
+  return line ? (JSON.parse(line) as MemPeaks) : undefined;
+};
 
 class Workspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'));
@@ -181,12 +256,12 @@ class Workspace {
     return env;
   }
   /** tty: run under a pseudo-terminal (util-linux `script`), as a user at a terminal sees it: spinner and colours. */
-  async tsplay(benchDir: string, json: boolean, playbook = PLAYBOOK, nodeArgs: string[] = [], tty = false): Promise<Measured> {
+  async tsplay(benchDir: string, json: boolean, playbook = PLAYBOOK, nodeArgs: string[] = [], tty = false, toFile = false): Promise<Measured> {
     const args = [...nodeArgs, CLI, 'run', playbook, '-i', this.inv, '-f', String(this.h.hosts.length), '-e', `bench_dir=${benchDir}`];
     if (json) args.push('--output', 'json');
     const env = { ...this.baseEnv(), HOME: this.home, TSPLAY_CODE_CACHE: CODE_CACHE };
     const timeFile = join(this.dir, 'time.out');
-    if (!tty) return measure(process.execPath, args, { env, cwd: ROOT, timeFile });
+    if (!tty) return measure(process.execPath, args, { env, cwd: ROOT, timeFile, ...(toFile ? { stdoutFile: join(this.dir, 'stdout.txt') } : {}) });
     const command = [process.execPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     // A terminal of a usual size, as a user's would be (an unsized one gets no spinner).
     return measure('script', ['-q', '-e', '-c', `stty cols 120 rows 40; ${command}`, '/dev/null'], { env: { ...env, TERM: 'xterm-256color' }, cwd: ROOT, timeFile });
@@ -207,7 +282,7 @@ class Workspace {
   }
 }
 
-function changedOf(m: Measured, json: boolean): string {
+function recapStats(m: Measured, json: boolean): Record<string, { changed: number; failed: number; unreachable: number }> {
   let stats: Record<string, { changed: number; failed: number; unreachable: number }> = {};
   // Under a terminal the text has colours and spinner frames.
   const stdout = m.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
@@ -219,7 +294,16 @@ function changedOf(m: Measured, json: boolean): string {
       stats[x[1]!] = { changed: Number(x[2]), unreachable: Number(x[3]), failed: Number(x[4]) };
     }
   }
-  const vals = Object.values(stats);
+  return stats;
+}
+
+function recapOf(m: Measured, json: boolean): Recap {
+  const vals = Object.values(recapStats(m, json));
+  return { hosts: vals.length, unreachable: vals.filter((v) => v.unreachable > 0).length, failed: vals.filter((v) => v.failed > 0).length };
+}
+
+function changedOf(m: Measured, json: boolean): string {
+  const vals = Object.values(recapStats(m, json));
   if (!vals.length) return '?';
   const set = [...new Set(vals.map((v) => v.changed))];
   const bad = vals.filter((v) => v.failed || v.unreachable).length;
@@ -242,6 +326,8 @@ interface Results {
   started: string;
   args?: string;
   durationS?: number;
+  /** When the comparison and system sections come from an earlier run (`--hosts 0`): that run's start. */
+  keptFrom?: string;
   comparison?: {
     kind: string;
     hosts: number;
@@ -258,7 +344,7 @@ interface Results {
     perTask?: PerTaskRound[];
     profile?: ProfileSummary & { file: string; wallMs: number };
   };
-  scale: Array<{ kind: string; hosts: number; bootMs: number; memPerHostMb: number; floor?: FloorResult; runs: Run[]; error?: string }>;
+  scale: Array<{ kind: string; hosts: number; bootMs: number; memPerHostMb: number; floor?: FloorResult & { hostCpuMs?: number }; runs: Run[]; error?: string }>;
   system?: SystemResult;
 }
 
@@ -471,6 +557,12 @@ const median = (xs: number[]): number => {
   return v.length ? (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2 : NaN;
 };
 
+/**
+ * One size of the scale round: the raw floor of the hosts (all connects, then
+ * 40 commands each), then tsplay, text and json, each a first run and a re-run
+ * into a pipe and a re-run into a file, and a 1-task run; every tsplay run
+ * with bench/mem-probe.cjs for the controller's peak memory.
+ */
 async function scale(res: Results, n: number): Promise<void> {
   log(`booting ${n} lite hosts`);
   let h: Hosts | undefined;
@@ -480,20 +572,36 @@ async function scale(res: Results, n: number): Promise<void> {
     h = await boot('lite', n);
     entry.bootMs = h.bootMs;
     entry.memPerHostMb = h.memPerHostMb;
-    log(`booted in ${h.bootMs} ms`);
+    log(`booted in ${h.bootMs} ms (about ${h.memPerHostMb.toFixed(1)} MB a host)`);
     const ws = new Workspace(h);
     try {
+      const pids = h.serverPids ?? [];
+      let cpu0 = hostCpuMs(pids);
       entry.floor = await rawFloor(h.hosts, h.keyFile, h.knownHostsFile, TASKS);
-      log(`raw floor: ${entry.floor.perCommandMs.toFixed(2)} ms a command (connect ${entry.floor.connectMs.toFixed(0)} ms)`);
+      await settle();
+      entry.floor.hostCpuMs = hostCpuMs(pids) - cpu0;
+      log(`raw floor: connect ${(entry.floor.connectMs / 1000).toFixed(2)} s + ${TASKS} commands ${(entry.floor.wallMs / 1000).toFixed(2)} s (${entry.floor.perCommandMs.toFixed(2)} ms a command)`);
       const add = (runner: Run['runner'], phase: Run['phase'], m: Measured): void => {
-        entry.runs.push(check({ runner, phase, hosts: n, kind: 'lite', rep: 1, m, changed: changedOf(m, runner === 'tsplay json') }));
+        const json = runner.startsWith('tsplay json');
+        const hostCpu = hostCpuMs(pids) - cpu0;
+        const r = check({ runner, phase, hosts: n, kind: 'lite', rep: 1, m, changed: changedOf(m, json), recap: recapOf(m, json), mem: memOf(m), hostCpuMs: hostCpu, ...(runner === 'tsplay' ? { phases: phasesOf(m) } : {}) });
+        log(`  recap: ${r.recap!.hosts} hosts, ${r.recap!.unreachable} unreachable, ${r.recap!.failed} failed; peak heap ${r.mem?.heapUsed ?? '?'} MB used / ${r.mem?.heapTotal ?? '?'} MB, VmHWM ${r.mem?.vmHwm ?? '?'} MB; hosts' CPU ${(hostCpu / 1000).toFixed(2)} s`);
+        entry.runs.push(r);
+      };
+      const probe = ['-r', MEMPROBE];
+      const timed = async (runner: Run['runner'], phase: Run['phase'], go: () => Promise<Measured>): Promise<void> => {
+        cpu0 = hostCpuMs(pids);
+        const m = await go();
+        await settle();
+        add(runner, phase, m);
       };
       for (const json of [false, true]) {
         const d = ws.freshDir(json ? 'tsplay-json' : 'tsplay');
-        add(json ? 'tsplay json' : 'tsplay', 'first', await ws.tsplay(d, json));
-        add(json ? 'tsplay json' : 'tsplay', 're-run', await ws.tsplay(d, json));
+        await timed(json ? 'tsplay json' : 'tsplay', 'first', () => ws.tsplay(d, json, PLAYBOOK, probe));
+        await timed(json ? 'tsplay json' : 'tsplay', 're-run', () => ws.tsplay(d, json, PLAYBOOK, probe));
+        await timed(json ? 'tsplay json file' : 'tsplay file', 're-run', () => ws.tsplay(d, json, PLAYBOOK, probe, false, true));
       }
-      add('tsplay', '1 task', await ws.tsplay(ws.freshDir('one'), false, ws.onePlay));
+      await timed('tsplay', '1 task', () => ws.tsplay(ws.freshDir('one'), false, ws.onePlay, probe));
     } finally {
       ws.cleanup();
     }
@@ -512,6 +620,92 @@ const x = (a: number, b: number): string => (b > 0 && Number.isFinite(a / b) ? `
 const best = (runs: Run[], runner: Run['runner'], phase: Run['phase']): Run | undefined =>
   runs.filter((r) => r.runner === runner && r.phase === phase && r.m.code === 0).sort((a, b) => a.m.wallMs - b.m.wallMs)[0];
 
+/** The scale round's section of RESULTS.md. */
+function scaleReport(res: Results): string[] {
+  const out: string[] = [];
+  const p = (l = ''): void => void out.push(l);
+  const floorMs = (e: Results['scale'][number]): number | undefined => (e.floor ? e.floor.connectMs + e.floor.wallMs : undefined);
+  const run = (e: Results['scale'][number], runner: Run['runner'], phase: Run['phase']): Run | undefined => e.runs.find((r) => r.runner === runner && r.phase === phase);
+  const down = (r: Run | undefined): string => (!r ? '-' : !r.recap ? '?' : r.recap.hosts < r.hosts ? `${r.recap.unreachable} (recap of ${r.recap.hosts} hosts)` : String(r.recap.unreachable));
+  p('## Scale: tsplay on many hosts');
+  p();
+  p(`Each size: lite hosts booted, then the **raw floor** of the same hosts (bench/floor.ts: every host connected with tsplay's own`);
+  p(`\`openSsh\`, through the same handshake gate, then ${TASKS} \`echo\` commands on each, hosts in parallel), then tsplay on`);
+  p(`\`bench/playbook.yml\` (${TASKS} tasks) with \`-f <hosts>\`: text and \`--output json\`, each a first run and a re-run into a pipe`);
+  p('and a re-run into a file, and a 1-task run. **wall / floor** = tsplay\'s wall time (start-up and connecting included) /');
+  p('(floor connect + floor commands). **unreachable**: hosts the recap counts unreachable. **peak RSS** = the controller\'s');
+  p('VmHWM (`/usr/bin/time` %M); **peak heap** = the largest `heapUsed` / `heapTotal` sampled every 50 ms (`bench/mem-probe.cjs`).');
+  p('**hosts\' CPU**: what the lite hosts\' sshds spent, with every session process they reaped (shells, programs, the host agent).');
+  p();
+  p('Hosts: **lite** (`bench/lite-hosts.ts`): one `sshd -D -r` per network namespace on the machine\'s own root file system, own');
+  p('host key, one bridge and /24 per 240 hosts, permanent neighbour entries, root\'s ~/.bashrc of this machine hidden from the');
+  p('sessions (see its header comment). The hosts\' sshds, shells and agents share the 2 cores with the controller and the floor.');
+  p();
+  p('| hosts | run | wall s | wall / floor | controller CPU s | hosts\' CPU s | peak RSS MB | peak heap MB (used / total) | unreachable | failed | changed/host |');
+  p('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const e of res.scale) {
+    if (e.error) p(`| ${e.hosts} | error: ${e.error.replace(/\|/g, '/').slice(0, 200)} | | | | | | | | | |`);
+    const f = floorMs(e);
+    if (e.floor && f !== undefined) p(`| ${e.hosts} | raw floor: connect ${s(e.floor.connectMs)} s + ${TASKS} commands ${s(e.floor.wallMs)} s | ${s(f)} | 1.0x | ${s(e.floor.cpuMs)} (commands) | ${e.floor.hostCpuMs === undefined ? '' : s(e.floor.hostCpuMs)} | | | 0 | 0 | |`);
+    for (const r of e.runs) {
+      const heap = r.mem ? `${r.mem.heapUsed.toFixed(0)} / ${r.mem.heapTotal.toFixed(0)}` : '';
+      const ratio = f !== undefined && r.phase !== '1 task' ? x(r.m.wallMs, f) : '';
+      p(`| ${e.hosts} | ${r.runner} ${r.phase} | ${s(r.m.wallMs)} | ${ratio} | ${s(r.m.cpuMs)} | ${r.hostCpuMs === undefined ? '' : s(r.hostCpuMs)} | ${mb(r.m.maxRssKb)} | ${heap} | ${down(r)} | ${r.recap?.failed ?? '?'} | ${r.changed}${r.m.code ? ` (exit ${r.m.code})` : ''} |`);
+    }
+  }
+  p();
+  for (const e of res.scale) {
+    p(`- ${e.hosts} lite hosts: booted in ${s(e.bootMs)} s, about ${e.memPerHostMb.toFixed(1)} MB (PSS) a host at rest${e.floor ? `; floor ${e.floor.perCommandMs.toFixed(2)} ms a command (all hosts in parallel)` : ''}.`);
+  }
+  p();
+  p('Targets (judged here, on this run):');
+  p();
+  const yes = (b: boolean): string => (b ? '**met**' : '**not met**');
+  const main: Array<[Run['runner'], Run['phase']]> = [
+    ['tsplay', 'first'],
+    ['tsplay', 're-run'],
+    ['tsplay json', 'first'],
+    ['tsplay json', 're-run'],
+  ];
+  const all = res.scale.flatMap((e) => e.runs.filter((r) => r.phase !== '1 task'));
+  const noneDown = all.length > 0 && all.every((r) => r.recap && r.recap.hosts === r.hosts && r.recap.unreachable === 0);
+  p(`- No host unreachable, text and json, first run and re-run: ${res.scale.map((e) => `${e.hosts} hosts ${main.map(([rn, ph]) => down(run(e, rn, ph))).join('/')}`).join('; ')} (text first/re-run, json first/re-run) ${yes(noneDown)}.`);
+  const ratios = res.scale.map((e) => ({ e, f: floorMs(e), rs: main.map(([rn, ph]) => run(e, rn, ph)).filter((r): r is Run => r !== undefined) }));
+  const within = ratios.every(({ f, rs }) => f !== undefined && rs.length > 0 && rs.every((r) => r.m.wallMs <= 1.5 * f));
+  p(`- Wall within 1.5x of the raw floor: ${ratios.map(({ e, f, rs }) => `${e.hosts} hosts ${f === undefined ? '-' : rs.map((r) => x(r.m.wallMs, f)).join('/')}`).join('; ')} (text first/re-run, json first/re-run) ${yes(within)}.`);
+  const first = res.scale.map((e) => ({ n: e.hosts, r: run(e, 'tsplay', 'first'), f: floorMs(e) })).filter((v) => v.r);
+  if (first.length > 1) {
+    p(`- About linear: first run's wall per host ${first.map((v) => `${v.n} hosts ${(v.r!.m.wallMs / v.n).toFixed(0)} ms`).join(', ')}; the floor's ${first.map((v) => `${v.n} hosts ${v.f === undefined ? '-' : (v.f / v.n).toFixed(0)} ms`).join(', ')}.`);
+  }
+  const big = res.scale.find((e) => e.hosts === 1000);
+  if (big && big.runs.length) {
+    const peak = Math.max(...big.runs.map((r) => r.m.maxRssKb));
+    p(`- Controller peak memory < 1 GB at 1,000 hosts: ${mb(peak)} MB (largest VmHWM of the ${big.runs.length} runs) ${yes(peak < 1024 * 1024)}.`);
+  }
+  const outputs = res.scale
+    .map((e) => {
+      const rr = (['tsplay', 'tsplay file', 'tsplay json', 'tsplay json file'] as const).map((rn) => run(e, rn, 're-run'));
+      if (rr.some((r) => !r)) return undefined;
+      return `${e.hosts} hosts ${rr.map((r) => `${s(r!.m.wallMs)} s / ${s(r!.m.cpuMs)} s CPU`).join(', ')}`;
+    })
+    .filter(Boolean);
+  if (outputs.length) p(`- Output (re-runs: text into a pipe, text into a file, json into a pipe, json into a file; wall / controller CPU): ${outputs.join('; ')}.`);
+  // Where the wall time goes against the floor: connecting + the first task, then a task (text runs into a pipe, timed from the output as it arrived).
+  const phases = res.scale
+    .map((e) => {
+      const parts = (['first', 're-run'] as const).map((ph) => {
+        const r = run(e, 'tsplay', ph);
+        return r?.phases ? `${ph} ${s(r.phases.toSecondTaskMs)} s + ${r.phases.perTaskMs.toFixed(0)} ms a task` : undefined;
+      });
+      if (parts.some((x) => !x) || !e.floor) return undefined;
+      return `${e.hosts} hosts: floor connect ${s(e.floor.connectMs)} s + ${e.floor.perCommandMs.toFixed(0)} ms a command; tsplay ${parts.join(', ')}`;
+    })
+    .filter(Boolean);
+  if (phases.length) p(`- Phases (text runs, from the output as it arrived: start-up, connecting and task 1 until task 2's header, then tasks 2-${TASKS} a task): ${phases.join('; ')}.`);
+  p();
+  return out;
+}
+
 function report(res: Results): string {
   const out: string[] = [];
   const p = (l = ''): void => void out.push(l);
@@ -521,6 +715,7 @@ function report(res: Results): string {
   p('This machine is shared with other jobs, which come and go, so every figure is noisy; the load');
   p(`average at the start is below. Each comparison figure is the best of ${REPS} repetitions (all`);
   p('repetitions are listed further down).');
+  if (res.keptFrom) p(`The comparison and system sections are those of the run of ${res.keptFrom} (this run was \`--hosts 0\`: the scale round only).`);
   p();
   p('## Machine and versions');
   p();
@@ -709,54 +904,7 @@ function report(res: Results): string {
     p();
   }
   if (res.system) out.push(...systemReport(res.system));
-  if (res.scale.length) {
-    p('## Scale: tsplay on many hosts');
-    p();
-    p('ms/task/host = wall / 40 (all hosts in parallel); marginal = (wall - wall of the 1-task run) / 39, comparable with');
-    p('the raw floor, which is timed on open connections. Here the floor and tsplay share the 2 cores with every');
-    p("host's sshd, shells and agents, so the floor per command grows with the number of hosts.");
-    p();
-    p('Hosts: **lite** (`bench/lite-hosts.ts`): one `sshd -D -f <config>` per network namespace on the machine\'s');
-    p('own root file system, own host key and authorized key, veth into a private bridge, `UsePAM no`, `sshd -r` (no');
-    p('re-exec per connection), root\'s ~/.bashrc of this machine hidden from the sessions (see its header comment).');
-    p('A systemd-nspawn lab host (the comparison above) is a booted systemd + journald + sshd on an overlay, about');
-    p('ten times the memory of a lite host (PSS figures above and below); lab hosts were not tried at 50/100 on');
-    p('this 2-core machine. Lite hosts have no PAM session and no logind, so their remote side is cheaper than a lab');
-    p('host\'s. On this machine the hosts share the two cores with the controller: at 50/100 hosts the host side');
-    p('(100 sshds doing key exchange, remote shells) dominates the wall time, not the controller (see its CPU).');
-    p();
-    p('| hosts | run | wall s | CPU s | max RSS MB | ms/task/host | marginal ms/task | raw floor ms/cmd | marginal / floor | changed/host |');
-    p('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-    for (const e of res.scale) {
-      if (e.error) p(`| ${e.hosts} | error: ${e.error.replace(/\|/g, '/').slice(0, 200)} | | | | | | | | |`);
-      const one = best(e.runs, 'tsplay', '1 task');
-      for (const r of e.runs) {
-        const per = r.m.wallMs / TASKS;
-        const marg = one && r.phase !== '1 task' ? (r.m.wallMs - one.m.wallMs) / (TASKS - 1) : undefined;
-        p(`| ${e.hosts} | ${r.runner} ${r.phase} | ${s(r.m.wallMs)} | ${s(r.m.cpuMs)} | ${mb(r.m.maxRssKb)} | ${r.phase === '1 task' ? '' : per.toFixed(1)} | ${marg?.toFixed(1) ?? ''} | ${e.floor?.perCommandMs.toFixed(2) ?? ''} | ${e.floor && marg !== undefined ? x(marg, e.floor.perCommandMs) : ''} | ${r.changed} |`);
-      }
-    }
-    p();
-    for (const e of res.scale) {
-      if (e.floor) p(`- ${e.hosts} lite hosts: booted in ${e.bootMs} ms (about ${e.memPerHostMb.toFixed(1)} MB each); raw floor connect ${e.floor.connectMs.toFixed(0)} ms, ${TASKS} commands ${s(e.floor.wallMs)} s (floor CPU ${s(e.floor.cpuMs)} s).`);
-    }
-    const hundred = res.scale.find((e) => e.hosts === 100);
-    const f100 = hundred && best(hundred.runs, 'tsplay', 'first');
-    const r100 = hundred && best(hundred.runs, 'tsplay', 're-run');
-    if (f100 && r100) {
-      const worst = f100.m.wallMs > r100.m.wallMs ? f100 : r100;
-      p(`- Target 100 hosts x ${TASKS} tasks < 15 s with controller peak memory < 400 MB: first run ${s(f100.m.wallMs)} s / ${mb(f100.m.maxRssKb)} MB, re-run ${s(r100.m.wallMs)} s / ${mb(r100.m.maxRssKb)} MB: ${worst.m.wallMs < 15_000 && Math.max(f100.m.maxRssKb, r100.m.maxRssKb) < 400 * 1024 ? '**met**' : '**not met**'}.`);
-    }
-    const pts: Array<[number, number]> = [];
-    const cmpFirst = res.comparison && best(res.comparison.runs, 'tsplay', 'first');
-    if (cmpFirst) pts.push([res.comparison!.hosts, cmpFirst.m.wallMs]);
-    for (const e of res.scale) {
-      const r = best(e.runs, 'tsplay', 'first');
-      if (r) pts.push([e.hosts, r.m.wallMs]);
-    }
-    if (pts.length > 1) p(`- Growth of the first run's wall time per host: ${pts.map(([h, w]) => `${h} hosts ${s(w)} s (${(w / h).toFixed(0)} ms/host)`).join(', ')}.`);
-    p();
-  }
+  if (res.scale.length) out.push(...scaleReport(res));
   if (c?.profile) {
     const pr = c.profile;
     p(`## Profile: tsplay, first run on ${c.hosts} hosts (\`node --cpu-prof\`)`);
@@ -830,6 +978,14 @@ async function mainBench(): Promise<void> {
   }
   const t0 = Date.now();
   const res: Results = { machine: machine(), started: new Date().toISOString(), args: process.argv.slice(2).filter((a) => a !== '--').join(' '), scale: [] };
+  const previous = join(BENCH, 'results.json');
+  if (HOSTS === 0 && existsSync(previous)) {
+    // A scale run alone: the comparison and system sections stay those of the last full run.
+    const old = JSON.parse(readFileSync(previous, 'utf8')) as Results;
+    res.comparison = old.comparison;
+    res.system = old.system;
+    res.keptFrom = old.keptFrom ?? old.started;
+  }
   log(`machine: ${JSON.stringify(res.machine)}`);
   try {
     if (HOSTS > 0) await comparison(res);

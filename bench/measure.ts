@@ -7,7 +7,7 @@
 // control directory in the command line) is read from /proc before they are
 // stopped and added to the CPU figure.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 export interface Measured {
   code: number;
@@ -117,19 +117,29 @@ function treeRss(root: number, helperMarker: string | undefined): number {
 export async function measure(
   cmd: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; timeFile: string; helperMarker?: string; timeoutMs?: number },
+  options: {
+    env: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeFile: string;
+    helperMarker?: string;
+    timeoutMs?: number;
+    /** Standard output into this file (not a pipe); read back afterwards, so without arrival times. */
+    stdoutFile?: string;
+  },
 ): Promise<Measured> {
   const started = process.hrtime.bigint();
+  const outFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
   const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', options.timeFile, cmd, ...args], {
     env: options.env,
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
   });
+  if (outFd !== undefined) closeSync(outFd);
   running.add(child);
   let stdout = '';
   let stderr = '';
   const stdoutTimes: Array<[number, number]> = [];
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
     stdout += d;
     stdoutTimes.push([Number(process.hrtime.bigint() - started) / 1e6, stdout.length]);
   });
@@ -145,6 +155,10 @@ export async function measure(
   clearInterval(sampler);
   clearTimeout(timer);
   running.delete(child);
+  if (options.stdoutFile !== undefined) {
+    stdout = readFileSync(options.stdoutFile, 'utf8');
+    rmSync(options.stdoutFile, { force: true });
+  }
   let helperCpuMs = 0;
   if (options.helperMarker) {
     for (const pid of pidsWithCmdline(options.helperMarker)) {

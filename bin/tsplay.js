@@ -18,4 +18,16 @@ process.once('exit', () => {
 });
 // Ctrl-C closes every connection cleanly, then exits 99 as ansible-playbook does.
 process.on('SIGINT', () => void interrupt());
-main(process.argv).then((code) => process.exit(code));
+// Standard output and error into a pipe are written asynchronously: exiting at
+// once would drop whatever the pipe has not taken yet (at 1,000 hosts, all but
+// the first 64 KiB of a run's output when the reader is slower than the run).
+// A reader that has gone (EPIPE, `| head`) leaves nothing to wait for.
+const drained = (stream) =>
+  new Promise((resolve) => {
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
+main(process.argv).then(async (code) => {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+});
