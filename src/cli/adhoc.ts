@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, OptionsError } from '../errors.js';
-import { runOptions } from './run-options.js';
+import { runOptions, type SharedRunFlags } from './run-options.js';
 import { PromptError, promptSecret } from './prompt.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadPlay } from '../playbook/load-playbook.js';
@@ -22,30 +22,17 @@ const increase = (_: string, previous: number) => previous + 1;
 /** Modules ansible refuses to run without -a (C.MODULE_REQUIRE_ARGS). */
 const REQUIRE_ARGS = new Set(['command', 'shell', 'raw', 'script', 'win_command', 'win_shell']);
 
-interface ExecFlags extends VaultFlags {
+interface ExecFlags extends VaultFlags, SharedRunFlags {
   /** --color / --no-color; undefined when neither is given. */
   color?: boolean;
   moduleName: string;
   args?: string;
-  inventory: string[];
-  limit?: string;
-  extraVars: string[];
   forks: string;
-  check?: boolean;
-  diff?: boolean;
-  connection?: string;
-  user?: string;
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: string;
-  verbose: number;
   oneLine?: boolean;
   listHosts?: boolean;
-  privateKey?: string;
   askPass?: boolean;
   askBecomePass?: boolean;
   timeout: string;
-  hostKeyChecking?: string;
   output: string;
 }
 

@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, OptionsError, TsplayError, formatError } from '../errors.js';
-import { runOptions } from './run-options.js';
+import { runOptions, type SharedRunFlags } from './run-options.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
 import { JsonReporter, jsonError } from '../output/json.js';
@@ -26,32 +26,19 @@ import { addExecCommand } from './adhoc.js';
 const collect = (value: string, previous: string[]) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
 
-interface RunFlags extends VaultFlags {
-  inventory: string[];
-  limit?: string;
+interface RunFlags extends VaultFlags, SharedRunFlags {
   tags: string[];
   skipTags: string[];
-  extraVars: string[];
   forks: string;
-  check?: boolean;
-  diff?: boolean;
-  connection?: string;
-  user?: string;
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: string;
-  verbose: number;
   listHosts?: boolean;
   listTasks?: boolean;
   listTags?: boolean;
   syntaxCheck?: boolean;
   startAtTask?: string;
   output: string;
-  privateKey?: string;
   askPass?: boolean;
   askBecomePass?: boolean;
   timeout: string;
-  hostKeyChecking?: string;
   /** --color / --no-color; undefined when neither is given. */
   color?: boolean;
 }
