@@ -30,6 +30,8 @@ interface ExecFlags extends VaultFlags, SharedRunFlags {
   forks: string;
   oneLine?: boolean;
   listHosts?: boolean;
+  background?: string;
+  poll: string;
   askPass?: boolean;
   askBecomePass?: boolean;
   timeout: string;
@@ -58,11 +60,30 @@ export function moduleArgs(module: string, text: string | undefined): unknown {
   return t === '' ? {} : t;
 }
 
+/** -B/-P: run the task in the background for at most `seconds`, checking every `poll` (0: do not wait). */
+export interface Background {
+  seconds: number;
+  poll: number;
+}
+
 /** The play ansible builds for an ad-hoc command. */
-export function adhocPlaybook(pattern: string, module: string, args: string | undefined, dir: string): Playbook {
-  const raw = { name: 'Ansible Ad-Hoc', hosts: pattern, gather_facts: false, tasks: [{ [module]: moduleArgs(module, args) }] };
+export function adhocPlaybook(pattern: string, module: string, args: string | undefined, dir: string, background?: Background): Playbook {
+  const task = { [module]: moduleArgs(module, args), ...(background ? { async: background.seconds, poll: background.poll } : {}) };
+  const raw = { name: 'Ansible Ad-Hoc', hosts: pattern, gather_facts: false, tasks: [task] };
   const at = { file: '__adhoc_playbook__', line: 1, col: 1 };
   return { file: resolve(dir, '__adhoc_playbook__'), plays: [loadPlay(raw, at, dir)] };
+}
+
+/** -B and -P as ansible takes them: whole seconds; -P alone does nothing. */
+function backgroundOf(flags: ExecFlags): Background | undefined {
+  const whole = (text: string, name: string): number => {
+    if (!/^\d+$/.test(text.trim())) throw new OptionsError(`argument ${name}: invalid int value: '${text}'`);
+    return Number(text);
+  };
+  const poll = whole(flags.poll, '-P/--poll');
+  if (flags.background === undefined) return undefined;
+  const seconds = whole(flags.background, '-B/--background');
+  return seconds > 0 ? { seconds, poll } : undefined;
 }
 
 async function execCommand(pattern: string, flags: ExecFlags, ssh: SshExtras): Promise<number> {
@@ -71,6 +92,7 @@ async function execCommand(pattern: string, flags: ExecFlags, ssh: SshExtras): P
   if (!Number.isInteger(forks) || forks < 1) throw new OptionsError(`invalid --forks value: ${flags.forks}`);
   const timeout = Number(flags.timeout);
   if (!(timeout > 0)) throw new OptionsError(`invalid --timeout value: ${flags.timeout}`);
+  const background = backgroundOf(flags);
   const write = (t: string) => process.stdout.write(t);
   const writeError = (t: string) => process.stderr.write(t);
   const inventory = loadInventory(flags.inventory, { cwd: process.cwd() });
@@ -91,7 +113,7 @@ async function execCommand(pattern: string, flags: ExecFlags, ssh: SshExtras): P
   const sshPassword = flags.askPass ? await ask('SSH password: ') : undefined;
   const becomePassword = flags.askBecomePass ? await ask('BECOME password: ') : undefined;
   await setupRunVault(flags);
-  const playbook = adhocPlaybook(pattern, module, flags.args, process.cwd());
+  const playbook = adhocPlaybook(pattern, module, flags.args, process.cwd(), background);
   const options = runOptions(flags, {
     forks,
     timeoutSeconds: timeout,
@@ -137,6 +159,8 @@ export function addExecCommand(program: Command): void {
     .option('-C, --check', 'change nothing: report what would change')
     .option('-D, --diff', 'show the differences in files the module changes')
     .option('-o, --one-line', 'one line per host')
+    .option('-B, --background <seconds>', 'run in the background, for at most this many seconds')
+    .option('-P, --poll <interval>', 'with -B: check the background job every this many seconds (0: do not wait)', '15')
     .option('--color', 'colour the output, even when stdout is not a terminal')
     .option('--no-color', 'no colour in the output')
     .option('-c, --connection <type>', 'connection type (local, ssh)')

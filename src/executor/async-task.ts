@@ -82,10 +82,10 @@ export async function runAsync(t: AsyncTask): Promise<TaskOutcome> {
   for (let left = t.seconds; left > 0; left -= t.poll) {
     await sleep(t.poll);
     if (outcome) break;
-    t.run.reporter.emit({ kind: 'display', text: `ASYNC POLL on ${t.host}: jid=${jid} started=1 finished=0` });
+    t.run.reporter.emit({ kind: 'display', text: `ASYNC POLL on ${t.host}: jid=${jid} started=1 finished=0`, asyncProgress: true });
   }
   if (!outcome) {
-    t.run.reporter.emit({ kind: 'display', text: `ASYNC FAILED on ${t.host}: jid=${jid}` });
+    t.run.reporter.emit({ kind: 'display', text: `ASYNC FAILED on ${t.host}: jid=${jid}`, asyncProgress: true });
     const invocation = { module_args: { _async_dir: resultsFile.slice(0, resultsFile.lastIndexOf('/')), jid, mode: 'status' } };
     const status = { ...started, finished: 0, invocation, stderr: '', stderr_lines: [], stdout: '', stdout_lines: [] };
     return {
@@ -97,7 +97,7 @@ export async function runAsync(t: AsyncTask): Promise<TaskOutcome> {
     };
   }
   await t.conn.exec(sh`rm -f ${resultsFile}`).catch(() => undefined);
-  t.run.reporter.emit({ kind: 'display', text: `ASYNC ${outcome.status === 'failed' ? 'FAILED' : 'OK'} on ${t.host}: jid=${jid}` });
+  t.run.reporter.emit({ kind: 'display', text: `ASYNC ${outcome.status === 'failed' ? 'FAILED' : 'OK'} on ${t.host}: jid=${jid}`, asyncProgress: true });
   return { ...outcome, result: { ...outcome.result, ...started, finished: 1 } };
 }
 
@@ -120,10 +120,10 @@ async function runHostJob(t: AsyncTask, job: JobCommand): Promise<TaskOutcome> {
     }
     if (status.finished === 1 || 'failed' in status) break;
     left -= t.poll;
-    t.run.reporter.emit({ kind: 'display', text: `ASYNC POLL on ${t.host}: jid=${jid} started=1 finished=0` });
+    t.run.reporter.emit({ kind: 'display', text: `ASYNC POLL on ${t.host}: jid=${jid} started=1 finished=0`, asyncProgress: true });
   }
   if (status.finished !== 1) {
-    t.run.reporter.emit({ kind: 'display', text: `ASYNC FAILED on ${t.host}: jid=${jid}` });
+    t.run.reporter.emit({ kind: 'display', text: `ASYNC FAILED on ${t.host}: jid=${jid}`, asyncProgress: true });
     const invocation = { module_args: { _async_dir: resultsFile.slice(0, resultsFile.lastIndexOf('/')), jid, mode: 'status' } };
     const asyncResult = { ...started, finished: 0, invocation, stderr: '', stderr_lines: [], stdout: '', stdout_lines: [] };
     return {
@@ -136,7 +136,7 @@ async function runHostJob(t: AsyncTask, job: JobCommand): Promise<TaskOutcome> {
   }
   await readJob(t.conn, jid, true).catch(() => undefined);
   const failed = status.failed === true || status.failed === 1;
-  t.run.reporter.emit({ kind: 'display', text: `ASYNC ${failed ? 'FAILED' : 'OK'} on ${t.host}: jid=${jid}` });
+  t.run.reporter.emit({ kind: 'display', text: `ASYNC ${failed ? 'FAILED' : 'OK'} on ${t.host}: jid=${jid}`, asyncProgress: true });
   const result = status as ModuleResult;
   return { status: failed ? 'failed' : result.changed === true ? 'changed' : 'ok', ignored: false, diff: [], noLog: false, result };
 }

@@ -86,7 +86,8 @@ export class AdhocReporter implements Reporter {
       }
     }
     const r = this.shown(e);
-    const commandLike = isCommandLike(this.o.module) && !e.noLog;
+    // A background job's result is dumped whole, whatever the module (as the minimal callback does).
+    const commandLike = isCommandLike(this.o.module) && !e.noLog && !('ansible_job_id' in e.result);
     if (e.status === 'failed') {
       const exception = e.noLog ? undefined : e.result.exception;
       const asText = commandLike && !('module_stderr' in e.result);
@@ -113,7 +114,7 @@ export class AdhocReporter implements Reporter {
       case 'warning':
         return event.error ? this.warn(` [ERROR]: ${event.message}`, 'error') : this.warn(`[WARNING]: ${event.message}`, 'warn');
       case 'display':
-        return this.line(event.text);
+        return event.asyncProgress ? undefined : this.line(event.text);
       case 'no_hosts':
         return this.warn('[WARNING]: No hosts matched, nothing to do', 'warn');
       default:

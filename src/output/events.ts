@@ -38,7 +38,12 @@ export interface Included { kind: 'included'; file: string; hosts: string[]; ite
 /** A [WARNING] (or, with `error`, an [ERROR] that does not stop the run), on stderr. */
 export interface Warning { kind: 'warning'; message: string; error?: boolean }
 /** Lines an action prints while it runs (pause's notice and prompt), with the spinner out of the way. */
-export interface Display { kind: 'display'; text: string }
+export interface Display {
+  kind: 'display';
+  text: string;
+  /** An async job's progress line (ASYNC POLL/OK/FAILED): ad-hoc output, as ansible's minimal callback, has none. */
+  asyncProgress?: true;
+}
 /** An `until` task failed its condition on a host and runs again. */
 export interface Retry { kind: 'retry'; host: string; task: string; retriesLeft: number }
 export interface NoHosts { kind: 'no_hosts'; pattern: string }

@@ -34,6 +34,9 @@ const CASES: Record<string, { args: string[]; twice?: boolean }> = {
   'extra-vars': { args: ['-a', 'echo {{ greeting }}', '-e', 'greeting=bonjour'] },
   'check-command': { args: ['-a', 'touch OUT/nope', '--check'] },
   limit: { args: ['-a', 'echo limited', '-l', 'h2'] },
+  'background-poll': { args: ['-a', 'echo in the background', '-B', '30', '-P', '1'] },
+  'background-no-poll': { args: ['-m', 'shell', '-a', 'echo started > OUT/{{ inventory_hostname }}.bg', '-B', '30', '-P', '0', '-o'] },
+  'poll-without-background': { args: ['-a', 'echo polled', '-P', '2'] },
 };
 
 interface Run {
@@ -57,6 +60,7 @@ export function normalize(stdout: string, dir: string): string[] {
     .split(dir).join('OUT')
     .replace(/"(start|end)": "[^"]*"/g, '"$1": "T"')
     .replace(/"delta": "[^"]*"/g, '"delta": "D"')
+    .replace(/j\d+\.\d+/g, 'JID')
     .replace(/\n *"src": "[^"]*\/\.ansible\/tmp\/[^"]*",/g, '')
     .replace(/"src": "[^"]*\/\.ansible\/tmp\/[^"]*",/g, '');
   const entries: string[][] = [];
