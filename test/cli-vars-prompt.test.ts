@@ -3,16 +3,14 @@
 // What ansible-playbook 2.14 printed and set for the same playbook and answers
 // (checked by hand the same way) is what is expected. The path without a
 // terminal is compared with Ansible in test/differential/cases/100-vars-prompt.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { CLI } from './cli-helpers.js';
+import { cliCommand, hasScript, runOnTerminal } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-vars-prompt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const hasScript = spawnSync('script', ['--version']).status === 0;
 
 const PLAYBOOK = `- hosts: localhost
   gather_facts: false
@@ -41,39 +39,11 @@ const PLAYBOOK = `- hosts: localhost
         msg: "{{ username }}|{{ secret }}|{{ hashed }}|{{ raw }}|{{ given }}"
 `;
 
-/** Runs tsplay on a pseudo-terminal, typing each answer when the text before it has shown. */
-function runOnTerminal(args: string[], script: [string, string][]): Promise<string> {
-  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  let seen = 0;
-  const steps = [...script];
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    while (steps.length > 0) {
-      const at = out.indexOf(steps[0]![0], seen);
-      if (at < 0) break;
-      seen = at + steps[0]![0].length;
-      child.stdin.write(steps.shift()![1]);
-    }
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out; output so far:\n${out}`));
-    }, 90_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out.replace(/\r/g, ''));
-    });
-  });
-}
-
 it.skipIf(!hasScript)('asks on a terminal: default, hidden answers confirmed until they agree, encrypt, unsafe, -e skips', async () => {
   const playbook = join(dir, 'prompt.yml');
   writeFileSync(playbook, PLAYBOOK);
   const out = await runOnTerminal(
-    ['run', playbook, '-e', 'given=cli'],
+    cliCommand(['run', playbook, '-e', 'given=cli']),
     [
       ['Name for world [bob]: ', '\r'],
       ['Password: ', 'pw1\r'],

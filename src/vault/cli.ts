@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { OptionsError } from '../errors.js';
-import { PromptError, promptSecret } from '../cli/prompt.js';
+import { PromptError, promptSecret, stdinIsData } from '../cli/prompt.js';
 import { loadVaultSecrets, type VaultOptions } from './password-sources.js';
 import { setVaultSecrets, type VaultSecret } from './secrets.js';
 import {
@@ -143,6 +143,9 @@ async function stringInputs(args: string[], flags: ActionFlags, io: VaultIo): Pr
   return inputs;
 }
 
+/** No file, or `-`: the command's input is standard input. */
+const readsStdin = (args: string[]): boolean => args.length === 0 || args.includes('-');
+
 function action(parent: Command, name: string, description: string, args: string): Command {
   return addVaultOptions(parent.command(name).description(description).argument(args, 'files'));
 }
@@ -166,12 +169,14 @@ export function addVaultCommand(program: Command): void {
     .option('--encrypt-vault-id <id>', 'the vault id to encrypt with')
     .action(async (files: string[], flags: ActionFlags) => {
       if (flags.output && files.length > 1) throw new OptionsError('At most one input file may be used with the --output option');
+      if (readsStdin(files)) stdinIsData();
       encryptFiles(files, await newSecret(flags), flags.output, io());
     });
   action(vault, 'decrypt', 'decrypt files (stdin when none)', '[file...]')
     .option('--output <file>', 'write the result here ("-" for stdout)')
     .action(async (files: string[], flags: ActionFlags) => {
       if (flags.output && files.length > 1) throw new OptionsError('At most one input file may be used with the --output option');
+      if (readsStdin(files)) stdinIsData();
       decryptFiles(files, await openSecrets(flags), flags.output, io());
     });
   action(vault, 'rekey', 'encrypt vaulted files with a new password', '<file...>')
@@ -190,6 +195,7 @@ export function addVaultCommand(program: Command): void {
     .option('--output <file>', 'write the result here ("-" for stdout)')
     .option('--encrypt-vault-id <id>', 'the vault id to encrypt with')
     .action(async (args: string[], flags: ActionFlags) => {
+      if (!flags.prompt && (readsStdin(args) || flags.stdinName !== undefined)) stdinIsData();
       const secret = await newSecret(flags);
       encryptStrings(await stringInputs(args, flags, io()), secret, flags.output, io());
     });
