@@ -1,12 +1,14 @@
 // Reading OpenSSH client config (~/.ssh/config) for one host, with the
 // `ssh-config` package: Host, HostName, User, Port, IdentityFile, ProxyJump.
 //
-// Not supported: `Include`, `Match exec` (never run: config text must not run
-// commands on the controller). ProxyJump hops are resolved in factory.ts.
+// `Include` is followed (ssh-config-include.ts). Not supported: `Match exec`
+// (never run: config text must not run commands on the controller). ProxyJump
+// hops are resolved in factory.ts.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import SSHConfig from 'ssh-config';
 import { readParsed } from './file-cache.js';
+import { expandIncludes, loadConfigTree } from './ssh-config-include.js';
 
 export interface SshHostConfig {
   hostName?: string;
@@ -72,14 +74,14 @@ function resolveParsed(config: SSHConfig, host: string, options: { user?: string
  * Read `file` (default ~/.ssh/config; missing = empty) and resolve `host`. The
  * file is parsed once while it is unchanged (file-cache.ts), not once per host.
  */
-export async function readSshConfig(host: string, options: { file?: string; user?: string } = {}): Promise<SshHostConfig> {
-  const file = options.file ?? path.join(os.homedir(), '.ssh', 'config');
-  let config: SSHConfig;
+export async function readSshConfig(host: string, options: { file?: string; user?: string; home?: string } = {}): Promise<SshHostConfig> {
+  const home = options.home ?? os.homedir();
+  const file = options.file ?? path.join(home, '.ssh', 'config');
+  const read = (f: string) => readParsed(f, 'ssh_config', (data) => SSHConfig.parse(data.toString('utf8')));
   try {
-    config = await readParsed(file, 'ssh_config', (data) => SSHConfig.parse(data.toString('utf8')));
+    return resolveParsed(expandIncludes(await loadConfigTree(file, read, home), host), host, options);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    config = SSHConfig.parse('');
+    return resolveParsed(SSHConfig.parse(''), host, options);
   }
-  return resolveParsed(config, host, options);
 }
