@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ModuleFailure, type Applied, type Module, type ModuleContext, type ModuleResult, type Plan } from '../src/module-api/module-types.js';
 import { applyWrite, findControllerFile, md5, planWrite, type WriteArgs, type WritePlanState } from '../src/file-ops/copy-core.js';
 import { sha1 } from '../src/host/remote-files.js';
+import { destOf, withSelinuxContext } from '../src/file-ops/selinux-module.js';
 import { probe } from '../src/host/run.js';
 import { raw, sh } from '../src/host/shell.js';
 import { pyRegex } from '../src/templating/regex.js';
@@ -189,4 +190,4 @@ const assemble: Module<AssembleArgs, WritePlanState> = {
   },
 };
 
-export default assemble;
+export default withSelinuxContext(assemble, (a, plan) => destOf(plan, a));

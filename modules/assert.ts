@@ -36,7 +36,8 @@ const assert: Module<AssertArgs> = {
         });
       }
     }
-    return { changed: false, result: { msg: ctx.args.success_msg } };
+    // quiet: the result is not printed (tsplay's mark for Ansible's missing _ansible_verbose_always).
+    return { changed: false, result: { msg: ctx.args.success_msg, ...(ctx.args.quiet ? { _tsplay_quiet: true } : {}) } };
   },
 };
 

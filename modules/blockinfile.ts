@@ -9,11 +9,13 @@ import {
   editPlan,
   editSteps,
   COMMON_OPTIONS,
+  ATTRS_MSG,
   PATH_ALIASES,
   type EditArgs,
   type Target,
   type EditState,
 } from '../src/file-ops/line-edits/file-edit.js';
+import { withSelinuxContext } from '../src/file-ops/selinux-module.js';
 
 interface BlockInFileArgs extends EditArgs, BlockOptions {
   create: boolean;
@@ -62,4 +64,4 @@ const blockinfile: Module<BlockInFileArgs, EditState> = {
   ...editSteps(planFrom, 'backup_file'),
 };
 
-export default blockinfile;
+export default withSelinuxContext(blockinfile, (a) => ({ path: a.path }), { attrsMessage: ATTRS_MSG });

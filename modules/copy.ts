@@ -17,6 +17,7 @@ import {
 } from '../src/file-ops/copy-core.js';
 import { attributeChanges, attributeCommands, chmodArgument, hasChanges, SELINUX_OPTIONS, type ModeInput } from '../src/file-ops/file-attributes.js';
 import { mustRun } from '../src/host/run.js';
+import { destOf, withSelinuxContext } from '../src/file-ops/selinux-module.js';
 import { raw } from '../src/host/shell.js';
 import { pyJsonDumps } from '../src/templating/json.js';
 import { pyStr } from '../src/templating/python-repr.js';
@@ -211,4 +212,4 @@ const copy: Module<CopyArgs, CopyState> = {
   },
 };
 
-export default copy;
+export default withSelinuxContext(copy, (a, plan) => destOf(plan, a));

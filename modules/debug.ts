@@ -1,5 +1,7 @@
 // debug: print a message or the value of a variable.
 import type { Module } from '../src/module-api/module-types.js';
+import { PyFloat } from '../src/templating/py-float.js';
+import { pyStr } from '../src/templating/python-repr.js';
 
 interface DebugArgs {
   msg?: unknown;
@@ -29,10 +31,22 @@ const debug: Module<DebugArgs> = {
         if ((e as Error).name !== 'UndefinedVariableError') throw e;
         value = 'VARIABLE IS NOT DEFINED!';
       }
-      return { changed: false, result: { [ctx.args.var]: value === undefined ? 'VARIABLE IS NOT DEFINED!' : value } };
+      if (value === undefined) value = 'VARIABLE IS NOT DEFINED!';
+      else if (!BARE_NAME.test(ctx.args.var.trim()) && !ctx.args.var.includes('{{')) value = asJinjaText(value);
+      return { changed: false, result: { [ctx.args.var]: value } };
     }
-    return { changed: false, result: { msg: ctx.args.msg ?? 'Hello world!' } };
+    return { changed: false, result: { msg: 'msg' in ctx.args ? ctx.args.msg : 'Hello world!' } };
   },
 };
+
+// Ansible templates `var` as "{{ var }}": a bare name keeps its value, but any
+// other expression (`r.rc`, `l | length`) comes out as Jinja text, so numbers
+// print as strings and None as ''; lists, dicts and booleans are read back.
+const BARE_NAME = /^\w*$/;
+function asJinjaText(value: unknown): unknown {
+  if (value === null) return '';
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof PyFloat) return pyStr(value);
+  return value;
+}
 
 export default debug;

@@ -1,6 +1,7 @@
 // expect: run a command in a pseudo-terminal on the host and answer its
 // questions (responses: a Python regex -> an answer, or answers in turn).
-// Ansible needs pexpect on the host; tsplay needs only python3 (src/pty).
+// Ansible needs pexpect on the host; tsplay needs python3, or else the Tcl
+// `expect` program (src/pty), and fails naming both when the host has neither.
 import { ModuleFailure, type Module, type ModuleResult } from '../src/module-api/module-types.js';
 import { sh } from '../src/host/shell.js';
 import { ptyRun } from '../src/pty/pty-run.js';

@@ -19,6 +19,8 @@ import {
   SELINUX_OPTIONS,
 } from '../src/file-ops/file-attributes.js';
 
+import { withSelinuxContext } from '../src/file-ops/selinux-module.js';
+
 type FileState = 'file' | 'directory' | 'link' | 'hard' | 'touch' | 'absent';
 
 interface FileArgs {
@@ -410,4 +412,4 @@ const file: Module<FileArgs, FilePlanState> = {
   },
 };
 
-export default file;
+export default withSelinuxContext(file, (a) => (a.state === 'absent' ? undefined : { path: a.path, follow: a.follow }));

@@ -9,10 +9,10 @@ import { ModuleFailure, type Module, type ModuleResult, type Plan } from '../src
 import { probe } from '../src/host/run.js';
 import { quote, raw, sh } from '../src/host/shell.js';
 import { attributeChanges, attributeCommands, chmodArgument, hasChanges, validateMode, type AttributeSpec } from '../src/file-ops/file-attributes.js';
-import { curlConfig, curlScript } from '../src/web/http.js';
+import { curlExchange, downloadedTest } from '../src/web/http.js';
 import { dispositionFilename, parseResponse, sections, urlFilename } from '../src/web/response.js';
 import { digestSection, parseStat, pathInfo, statSection, type HostFile } from '../src/web/host-file.js';
-import { proxyWords, requestOf, URL_OPTIONS, type UrlArgs } from '../src/web/url-options.js';
+import { FILE_OPTIONS, proxyWords, requestOf, URL_OPTIONS, type UrlArgs } from '../src/web/url-options.js';
 import { expectedChecksum, type Checksum } from '../src/web/checksum.js';
 
 interface GetUrlArgs extends UrlArgs {
@@ -40,7 +40,7 @@ const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 const LONG = 3600;
 
 /** One round trip: dest's state, the checksum shortcut, the download, and how it compares with dest. */
-function downloadScript(a: GetUrlArgs, check: boolean, expected: Checksum | undefined): string {
+function downloadScript(a: GetUrlArgs, check: boolean, expected: Checksum | undefined, request: string): string {
   const tmpDir = a.tmp_dest ?? '${TMPDIR:-/tmp}';
   const tmpWord = a.tmp_dest !== undefined ? quote(a.tmp_dest) : `"${tmpDir}"`;
   return [
@@ -52,13 +52,13 @@ function downloadScript(a: GetUrlArgs, check: boolean, expected: Checksum | unde
       : '',
     `set -- ${proxyWords(a)}`,
     // An existing file is asked for only if newer (Ansible's last_mod_time), unless forced or checked by checksum.
-    !a.force && !expected ? '[ -f "$d" ] && set -- "$@" -z "$d"' : '',
+    !a.force && !expected && /^https?:/i.test(a.url) ? '[ -f "$d" ] && set -- "$@" -z "$d"' : '',
     a.tmp_dest !== undefined
       ? `if [ ! -d ${tmpWord} ]; then echo "@@tsplay:tmp-bad@@"; [ -e ${tmpWord} ] && echo file; exit 0; fi`
       : '',
     check ? 't=/dev/null' : `t=$(mktemp ${tmpWord}/tmpXXXXXXXX) || exit 1`,
-    curlScript('"$t"'),
-    `if [ "$code" != 200 ]; then ${check ? '' : 'rm -f "$t";'} exit 0; fi`,
+    request,
+    `if ! ${downloadedTest(a)}; then ${check ? '' : 'rm -f "$t";'} exit 0; fi`,
     check ? '' : 'echo "@@tsplay:tmp@@"; echo "$t"; echo "@@tsplay:src-sha1@@"; sha1sum < "$t" | cut -d\' \' -f1',
     // dest a file: compare now, and drop a download that changes nothing.
     'if [ ! -d "$d" ]; then',
@@ -106,17 +106,19 @@ const getUrl: Module<GetUrlArgs, GetUrlState> = {
       mode: { type: ['string', 'integer'], description: 'permissions of the file' },
       owner: { type: 'string', description: 'owner of the file' },
       group: { type: 'string', description: 'group of the file' },
+      ...FILE_OPTIONS,
     },
     required: ['url', 'dest'],
   },
-  optionAliases: { username: 'url_username', password: 'url_password' },
+  optionAliases: { username: 'url_username', password: 'url_password', attr: 'attributes' },
   async plan(ctx) {
     const a = ctx.args;
     const spec = attributeSpecOf(a);
     const base = { dest: a.dest, url: a.url, elapsed: 0 };
     const expected = await expectedChecksum(ctx.conn, a, base);
     const req = { ...requestOf(a), head: ctx.check, noCache: a.force || expected !== undefined };
-    const res = await probe(ctx.conn, raw(downloadScript(a, ctx.check, expected)), { stdin: curlConfig(req), timeout: LONG });
+    const ex = curlExchange(req, '"$t"');
+    const res = await probe(ctx.conn, raw(downloadScript(a, ctx.check, expected, ex.script)), { stdin: ex.stdin, timeout: LONG });
     if (res.rc !== 0) throw new ModuleFailure(`failed to download ${a.url}: ${res.stderr.trim()}`, base);
     const parts = sections(res.stdout);
     const before = parseStat(parts.get('dest'));
@@ -156,11 +158,12 @@ const getUrl: Module<GetUrlArgs, GetUrlState> = {
     }
     const attrs = targetStat.exists ? attributeChanges(targetStat, spec, false) : {};
     const changed = contentChanged || hasChanges(attrs);
-    const state: GetUrlState = { dest, tmp, contentChanged, spec, expected, result: { ...result, status_code: http.status } };
+    const statusCode = http.noStatus ? null : http.status;
+    const state: GetUrlState = { dest, tmp, contentChanged, spec, expected, result: { ...result, status_code: statusCode } };
     if (!changed) {
       if (before.isDir) await dropDownload(ctx.conn, tmp);
       const verified = verifyUnchanged(expected, line(target, 'dest-digest') ?? line(parts, 'dest-digest'), dest, result);
-      return { changed, state, result: { ...verified, changed, status_code: http.status, md5sum: line(target, 'dest-md5'), ...pathInfo(targetStat) } };
+      return { changed, state, result: { ...verified, changed, status_code: statusCode, md5sum: line(target, 'dest-md5'), ...pathInfo(targetStat) } };
     }
     return { changed, state, result: { ...state.result, changed } };
   },

@@ -10,11 +10,13 @@ import {
   editPlan,
   editSteps,
   COMMON_OPTIONS,
+  ATTRS_MSG,
   PATH_ALIASES,
   type EditArgs,
   type Target,
   type EditState,
 } from '../src/file-ops/line-edits/file-edit.js';
+import { withSelinuxContext } from '../src/file-ops/selinux-module.js';
 import { lineInFileAbsent, lineInFilePresent, type LineOptions } from '../src/file-ops/line-edits/lineinfile-edit.js';
 
 interface LineInFileArgs extends EditArgs, LineOptions {
@@ -104,4 +106,4 @@ const lineinfile: Module<LineInFileArgs, EditState> = {
   ...editSteps(planFrom, 'backup'),
 };
 
-export default lineinfile;
+export default withSelinuxContext(lineinfile, (a) => ({ path: a.path }), { attrsMessage: ATTRS_MSG });

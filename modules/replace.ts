@@ -8,11 +8,13 @@ import {
   editPlan,
   editSteps,
   COMMON_OPTIONS,
+  ATTRS_MSG,
   PATH_ALIASES,
   type EditArgs,
   type Target,
   type EditState,
 } from '../src/file-ops/line-edits/file-edit.js';
+import { withSelinuxContext } from '../src/file-ops/selinux-module.js';
 
 interface ReplaceArgs extends EditArgs, ReplaceOptions {
   encoding: string;
@@ -72,4 +74,4 @@ const replace: Module<ReplaceArgs, EditState> = {
   ...editSteps(planFrom, 'backup_file'),
 };
 
-export default replace;
+export default withSelinuxContext(replace, (a) => ({ path: a.path }), { attrsMessage: ATTRS_MSG });

@@ -6,6 +6,7 @@ import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, 
 import { templateVars } from '../src/templating/template-vars.js';
 import { TemplateNotFound, TemplateTypeError } from '../src/templating/errors.js';
 import { SELINUX_OPTIONS } from '../src/file-ops/file-attributes.js';
+import { destOf, withSelinuxContext } from '../src/file-ops/selinux-module.js';
 
 export interface TemplateArgs extends WriteArgs {
   src: string;
@@ -78,4 +79,4 @@ const template: Module<TemplateArgs, WritePlanState> = {
   ...contentWriter(renderSource),
 };
 
-export default template;
+export default withSelinuxContext(template, (a, plan) => destOf(plan, a));

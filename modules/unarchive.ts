@@ -1,5 +1,6 @@
 // unarchive: unpack a tar (gz, bz2, xz...) or zip archive into an existing
-// directory, the archive coming from the controller or (remote_src) the host.
+// directory, the archive coming from the controller or (remote_src) the host,
+// which downloads it first when src is a URL (contains "://").
 // As Ansible: creates skips; the archive is compared with dest first (tar
 // --diff, or each zip entry's type, size, content, time and mode) and
 // unpacked only when they differ; mode/owner/group are then set on every
@@ -14,9 +15,13 @@ import { quote, quoteArgv, raw } from '../src/host/shell.js';
 import { tarDiffCommand, tarExtractCommand, tarFiles, tarListCommand, tarUnarchived, type TarOptions } from '../src/archives/tar.js';
 import { parseZipProbe, zipDifferences, zipProbeScript } from '../src/archives/zip.js';
 import { fnmatch } from '../src/file-ops/fnmatch.js';
+import { curlExchange } from '../src/web/http.js';
+import { parseResponse, sections, urlFilename } from '../src/web/response.js';
+import { withSelinuxContext } from '../src/file-ops/selinux-module.js';
 
 interface UnarchiveArgs {
   src: string;
+  validate_certs: boolean;
   dest: string;
   remote_src: boolean;
   copy?: boolean;
@@ -75,9 +80,10 @@ async function probeArchive(ctx: ModuleContext<UnarchiveArgs>): Promise<Probed |
   // Both default to [], so the rule is checked here rather than by the argument rules.
   if (args.include.length > 0 && args.exclude.length > 0) fail('parameters are mutually exclusive: include|exclude');
   const local = args.remote_src ? undefined : ctx.readFile(findControllerFile(ctx, 'files', args.src));
-  if (args.remote_src && args.src.includes('://')) fail(`downloading ${args.src} is not supported; fetch it with get_url first`);
-  const tmpDir = local ? `/tmp/.tsplay-unarchive-${randomBytes(8).toString('hex')}` : undefined;
-  const src = tmpDir ? `${tmpDir}/source` : args.src;
+  const url = args.remote_src && args.src.includes('://') ? args.src : undefined;
+  const tmpDir = local || url ? `/tmp/.tsplay-unarchive-${randomBytes(8).toString('hex')}` : undefined;
+  const src = url ? `${tmpDir}/${downloadName(url)}` : tmpDir ? `${tmpDir}/source` : args.src;
+  const download = url ? downloadLines(url, args.validate_certs, src) : undefined;
   const tar = '"$tar"';
   const cmd = (argv: string[]) => quoteArgv(argv).replace(/^'?\$tar'?/, tar);
   const tgz = tarOptions(args, '$tar', src, '-z');
@@ -85,9 +91,11 @@ async function probeArchive(ctx: ModuleContext<UnarchiveArgs>): Promise<Probed |
   const lines = [
     args.creates ? `if [ -e ${quote(args.creates)} ]; then echo creates; exit 0; fi` : '',
     `if [ ! -d ${quote(args.dest)} ]; then echo notdir; exit 0; fi`,
-    tmpDir ? `(umask 077; mkdir ${quote(tmpDir)} && cat > ${quote(src)}) || exit 1` : '',
+    local ? `(umask 077; mkdir ${quote(tmpDir!)} && cat > ${quote(src)}) || exit 1` : '',
+    download ? `(umask 077; mkdir ${quote(tmpDir!)}) || exit 1` : '',
     // Check mode leaves nothing behind; a real run keeps the copy for the unpacking, unless the archive is refused here.
     tmpDir ? `trap 'rm -rf ${quote(tmpDir)}' EXIT` : '',
+    download?.script ?? '',
     `s=${quote(src)}; [ -e "$s" ] || { echo nosrc; exit 0; }; [ -r "$s" ] || { echo unreadable; exit 0; }; [ -s "$s" ] || { echo empty; exit 0; }`,
     `echo "uid=$(id -u)"; echo "umask=$(umask)"; tar=$(command -v gtar || command -v tar); echo "tar=$tar"`,
     `echo "dest=$(stat -c '%a|%u|%g|%U|%G|%s' -- ${quote(args.dest)})"`,
@@ -99,10 +107,11 @@ async function probeArchive(ctx: ModuleContext<UnarchiveArgs>): Promise<Probed |
     !ctx.check && tmpDir ? '[ -z "$keep" ] || trap - EXIT' : '',
     'true',
   ].filter(Boolean);
-  const res = await probe(ctx.conn, raw(lines.join('\n')), { stdin: local?.data });
+  const res = await probe(ctx.conn, raw(lines.join('\n')), { stdin: local?.data ?? download?.stdin });
   if (res.rc !== 0) fail(res.stderr.trim() || `could not inspect ${args.src}`);
   const [head = '', listing = '', compared = ''] = res.stdout.split(`${M}\n`);
   const first = head.split('\n')[0];
+  if (first === 'download') fail(`Failure downloading ${url}, ${parseResponse(sections(head.slice(head.indexOf('\n') + 1)), url!).msg}`);
   if (first === 'creates') return { skip: `skipped, since ${args.creates} exists` };
   if (first === 'notdir') fail(`dest '${args.dest}' must be an existing dir`, { exception: 'NoneType: None\n' });
   if (first === 'nosrc') fail(`Source '${src}' ${args.remote_src ? 'does not exist' : 'failed to transfer'}`);
@@ -128,6 +137,29 @@ async function probeArchive(ctx: ModuleContext<UnarchiveArgs>): Promise<Probed |
   const files = tarFiles(listing, excludes);
   if (ctx.check) return { ...base, files, unarchived: false };
   return { ...base, files, unarchived: tarUnarchived(compared, { uid, mode: args.mode, owner: args.owner, group: args.group }) };
+}
+
+/** The download's file name: the URL's last path part when it is a plain name (Ansible keeps its extensions). */
+function downloadName(url: string): string {
+  const name = urlFilename(url);
+  return /^[\w.+-]+$/.test(name) && !name.startsWith('.') ? name : 'download';
+}
+
+/**
+ * Shell lines (and their stdin) that download a URL archive on the host as
+ * Ansible's fetch_file does (redirects followed, 10 s timeout); when no
+ * response came it prints "download" and the response's sections, then stops.
+ */
+function downloadLines(url: string, validateCerts: boolean, file: string): { script: string; stdin: Buffer } {
+  const ex = curlExchange({ url, method: 'GET', validateCerts, timeout: 10, followRedirects: 'urllib2' }, quote(file));
+  return {
+    script: [
+      // An HTTP error leaves an empty file, as urllib's error response read after its body was taken.
+      `dl=$(set --\n${ex.script}\ncase "$rc:$code" in 0:2??) echo "@@tsplay:ok@@";; *:000) ;; *) : > ${quote(file)}; echo "@@tsplay:ok@@";; esac)`,
+      `case "$dl" in *@@tsplay:ok@@*) ;; *) echo download; printf '%s\\n' "$dl"; exit 0;; esac`,
+    ].join('\n'),
+    stdin: ex.stdin,
+  };
 }
 
 /** Set mode/owner/group on each unpacked path and its top folder; prints "changed" when one differed. */
@@ -201,7 +233,7 @@ const unarchive: Module<UnarchiveArgs, undefined> = {
   schema: {
     type: 'object',
     properties: {
-      src: { type: 'string', description: 'The archive: a controller file, or a path on the host with remote_src.' },
+      src: { type: 'string', description: 'The archive: a controller file, or a path or URL (downloaded by the host) with remote_src.' },
       dest: { type: 'string', description: 'Existing directory to unpack into.' },
       remote_src: { type: 'boolean', default: false, description: 'The archive is already on the host.' },
       copy: { type: 'boolean', description: 'Deprecated opposite of remote_src.' },
@@ -245,4 +277,5 @@ const unarchive: Module<UnarchiveArgs, undefined> = {
   },
 };
 
-export default unarchive;
+// Ansible sets the context of dest and of every unpacked path; tsplay of dest only.
+export default withSelinuxContext(unarchive, (a) => ({ path: a.dest }));

@@ -3,12 +3,15 @@
 // ssh key pair. One probe reads the account (passwd, shadow, groups), its
 // home and key; one round trip makes the change. The password (a crypt hash)
 // goes on stdin to chpasswd -e and is reported as NOT_LOGGING_PASSWORD.
+// local: libuser's commands on the local files (Ansible's local option);
+// login_class, hidden, profile, authorization and role are BSD/macOS/Solaris
+// options that Ansible's Linux class ignores, and so does this module.
 import { posix } from 'node:path';
 import { quote, raw } from '../src/host/shell.js';
 import type { Step } from '../src/host/run.js';
 import { ModuleFailure, type Module, type ModuleResult } from '../src/module-api/module-types.js';
 import { parseGroups, passwdOf, probeSections, shadowOf, type PasswdEntry } from '../src/accounts/databases.js';
-import { chageArgv, passwordWarning, userChange, userdelArgv, useraddArgv, type UserWanted } from '../src/accounts/user-commands.js';
+import { chageArgv, passwordWarning, userChange, userdelArgv, useraddCommands, type UserWanted } from '../src/accounts/user-commands.js';
 import { chownScript, keygenScript, keyProbeScript, makeHomeScript, parseKeyProbe, type KeyRequest, type KeyState } from '../src/accounts/home-and-keys.js';
 import { runSecretSteps } from '../src/accounts/secret-steps.js';
 
@@ -22,6 +25,11 @@ interface UserArgs extends UserWanted {
   ssh_key_passphrase?: string;
   password_expire_min?: number;
   password_expire_max?: number;
+  login_class?: string;
+  hidden?: boolean;
+  profile?: string;
+  authorization?: string;
+  role?: string;
 }
 
 interface UserState {
@@ -95,11 +103,19 @@ const user: Module<UserArgs, UserState> = {
       ssh_key_passphrase: s('Passphrase of the generated key (never logged).'),
       umask: s('The umask useradd creates the home with.'),
       seuser: s('The SELinux user (useradd/usermod -Z).'),
+      local: b("Manage the account in the local files only, with libuser's luseradd/lusermod/luserdel (lgroupmod for groups, lchage for the expiry); not with umask."),
+      // Ansible uses these only on other systems (its Linux class ignores them).
+      login_class: s('The login class (FreeBSD, OpenBSD, NetBSD); accepted and ignored on Linux, as Ansible does.'),
+      hidden: b('Hide the user from the login window (macOS); accepted and ignored on Linux, as Ansible does.'),
+      profile: s('Profiles (Solaris/illumos); accepted and ignored on Linux, as Ansible does.'),
+      authorization: s('Authorizations (Solaris/illumos); accepted and ignored on Linux, as Ansible does.'),
+      role: s('Roles (Solaris/illumos); accepted and ignored on Linux, as Ansible does.'),
     },
   },
   optionAliases: { user: 'name', createhome: 'create_home' },
   async plan(ctx) {
     const a = ctx.args;
+    if (a.umask !== undefined && a.local) throw new ModuleFailure("'umask' can not be used with 'local'");
     const warnings = [passwordWarning(a.password)];
     if (a.groups === undefined && a.append) warnings.push("'append' is set, but no 'groups' are specified. Use 'groups' for appending new groups.This will change to an error in Ansible 2.14.");
     const wantHome = a.home;
@@ -116,6 +132,8 @@ const user: Module<UserArgs, UserState> = {
       : undefined;
     const sections: Record<string, string> = {
       pw: `getent passwd ${quote(a.name)}`,
+      // With local, only /etc/passwd says whether the account exists (as Ansible reads it).
+      ...(a.local ? { localpw: `cut -d: -f1 /etc/passwd | grep -qxF -- ${quote(a.name)}` } : {}),
       sh: `getent shadow ${quote(a.name)}`,
       gr: 'getent group',
       hostname: 'hostname',
@@ -126,7 +144,13 @@ const user: Module<UserArgs, UserState> = {
     };
     const probed = await probeSections(ctx.conn, sections);
     if (key && a.ssh_key_comment === undefined) key.comment = `ansible-generated on ${probed.hostname?.out.trim() ?? ''}`;
-    const pw = passwdOf(probed.pw);
+    const inLocalFiles = !a.local || probed.localpw?.rc === 0;
+    if (!inLocalFiles) {
+      // Ansible warns each time it looks the user up: twice for absent, once more to create with groups.
+      const looks = a.state === 'absent' ? 2 : ctx.check ? 1 : 1 + (a.groups !== undefined && a.groups.join(',') !== '' ? 1 : 0);
+      for (let i = 0; i < looks; i++) warnings.push(notLocalWarning(a.name));
+    }
+    const pw = inLocalFiles ? passwdOf(probed.pw) : undefined;
     const groups = parseGroups(probed.gr?.out ?? '');
     const result: ModuleResult = { name: a.name, state: a.state };
     const withWarnings = (r: ModuleResult): ModuleResult => {
@@ -147,7 +171,7 @@ const user: Module<UserArgs, UserState> = {
       const steps: Step[] = [];
       const needsParents = a.home !== undefined && a.create_home && probed.parent?.rc !== 0;
       if (needsParents) steps.push({ summary: `make ${a.home}`, command: raw(makeHomeScript(a.home!, a.skeleton, undefined)) });
-      steps.push({ summary: `useradd ${a.name}`, command: useraddArgv(a, groups) });
+      for (const argv of useraddCommands(a, groups)) steps.push({ summary: `${argv[0]} ${a.name}`, command: argv });
       if (a.password !== undefined) steps.push(passwordStep(a.name, a.password_lock));
       const chageNew = chageArgv(a.name, expiry(a));
       if (chageNew) steps.push({ summary: `chage ${a.name}`, command: chageNew });
@@ -164,7 +188,8 @@ const user: Module<UserArgs, UserState> = {
     const current = { passwd: pw, password: pw.password.length <= 1 ? shadow?.password ?? '' : pw.password, expire: shadow?.expire ?? -1, groups };
     const change = userChange(a, current);
     const steps: Step[] = [];
-    if (change.usermod) steps.push({ summary: `usermod ${a.name}`, command: change.usermod });
+    if (change.usermod) steps.push({ summary: `${change.usermod[0]} ${a.name}`, command: change.usermod });
+    for (const argv of change.local ?? []) steps.push({ summary: `${argv[0]} ${a.name}`, command: argv });
     if (change.password !== undefined) steps.push(passwordStep(a.name, a.password_lock));
     const chage = chageArgv(a.name, expiry(a), shadow);
     if (chage) steps.push({ summary: `chage ${a.name}`, command: chage });
@@ -205,7 +230,7 @@ const user: Module<UserArgs, UserState> = {
     const results = await runSecretSteps(ctx.conn, steps, { password: a.password, passphrase: a.ssh_key_passphrase }, { name: a.name });
     const result: ModuleResult = { ...before };
     // useradd/usermod's own output, as Ansible reports it.
-    const own = steps.findIndex((st) => Array.isArray(st.command) && ['useradd', 'usermod', 'userdel'].includes((st.command as string[])[0]!));
+    const own = steps.findIndex((st) => Array.isArray(st.command) && ['useradd', 'usermod', 'userdel', 'luseradd', 'lusermod', 'luserdel'].includes((st.command as string[])[0]!));
     if (own >= 0) {
       if (results[own]?.stdout) result.stdout = results[own]!.stdout;
       if (results[own]?.stderr) result.stderr = results[own]!.stderr;
@@ -234,6 +259,10 @@ const user: Module<UserArgs, UserState> = {
     return { result: { ...result, changed }, changed };
   },
 };
+
+/** Ansible's warning when `local` finds no line of the user in /etc/passwd. */
+const notLocalWarning = (name: string): string =>
+  `'local: true' specified and user '${name}' was not found in /etc/passwd. The local user account may already exist if the local account database exists somewhere other than /etc/passwd.`;
 
 /** Sets the stored password field from the exported TSPLAY_PW (the lock mark added here). */
 function passwordStep(name: string, locked: boolean | undefined): Step {

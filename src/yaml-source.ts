@@ -16,7 +16,7 @@ import {
   type Tags,
 } from 'yaml';
 import { ParseError, type SourceLocation } from './errors.js';
-import { mkFloat } from './templating/py-float.js';
+import { mkFloat, mkInt } from './templating/py-float.js';
 import { openVault } from './vault/secrets.js';
 import { isVaultText } from './vault/envelope.js';
 
@@ -55,15 +55,27 @@ function pyFloatOf(v: unknown): unknown {
   return v;
 }
 
+// An int stays exact past 2**53 (a bigint), as Python's are; only a long
+// text can be that big, so short ones keep the plain parse.
+function exactInt(t: ScalarTag): ScalarTag {
+  if (t.tag !== 'tag:yaml.org,2002:int') return t;
+  const resolve = t.resolve.bind(t);
+  return {
+    ...t,
+    resolve: (str: string, onError: (msg: string) => void, opts: Parameters<ScalarTag['resolve']>[2]) =>
+      str.length < 16 ? resolve(str, onError, opts) : mkInt(resolve(str, onError, { ...opts, intAsBigInt: true }) as bigint),
+  } as ScalarTag;
+}
+
 /** The YAML 1.1 schema narrowed to what PyYAML reads (for `customTags`; from_yaml uses it too). */
 export function pythonLikeTags(tags: Tags): Tags {
   return tags
     .filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')
     .map((t) => {
       if (typeof t === 'string') return t;
-      if (!('test' in t) || !t.test) return keepFloat(t as ScalarTag);
+      if (!('test' in t) || !t.test) return exactInt(keepFloat(t as ScalarTag));
       const test = pythonTest(t);
-      return keepFloat(test ? ({ ...t, test } as ScalarTag) : t);
+      return exactInt(keepFloat(test ? ({ ...t, test } as ScalarTag) : t));
     });
 }
 

@@ -29,6 +29,8 @@ export interface UserWanted {
   remove: boolean;
   umask?: string;
   seuser?: string;
+  /** libuser's luseradd/lusermod/luserdel (the local files only), groups by lgroupmod, expiry by lchage. */
+  local?: boolean;
 }
 
 /** The account as the host has it. */
@@ -63,9 +65,26 @@ function groupsSet(w: UserWanted, groups: readonly GroupEntry[]): string[] {
 /** The stored password field a wanted password becomes (locked with a leading '!'). */
 export const storedPassword = (w: UserWanted): string => `${w.password_lock ? '!' : ''}${w.password}`;
 
-/** useradd's words for a new account (the password goes apart). */
+/** Ansible's expiry for lchage -E: days since the epoch, -1 for none. */
+const expiryDays = (expires: number): string => String(expires < 0 ? -1 : Math.floor(Math.floor(expires) / 86400));
+
+/**
+ * The commands that make a new account (the password goes apart): useradd,
+ * or with `local` luseradd then lchage -E for the expiry and lgroupmod -M for
+ * each supplementary group, as Ansible runs them.
+ */
+export function useraddCommands(w: UserWanted, groups: readonly GroupEntry[]): string[][] {
+  const argv = useraddArgv(w, groups);
+  if (!w.local) return [argv];
+  const more: string[][] = [];
+  if (w.expires !== undefined) more.push(['lchage', '-E', expiryDays(w.expires), w.name]);
+  if (w.groups !== undefined && w.groups.join(',') !== '') for (const g of groupsSet(w, groups)) more.push(['lgroupmod', '-M', w.name, g]);
+  return [argv, ...more];
+}
+
+/** useradd's (luseradd's) words for a new account (the password goes apart). */
 export function useraddArgv(w: UserWanted, groups: readonly GroupEntry[]): string[] {
-  const argv = ['useradd'];
+  const argv = [w.local ? 'luseradd' : 'useradd'];
   if (w.uid !== undefined) argv.push('-u', String(w.uid), ...(w.non_unique ? ['-o'] : []));
   if (w.seuser !== undefined) argv.push('-Z', w.seuser);
   if (w.group !== undefined) {
@@ -73,14 +92,18 @@ export function useraddArgv(w: UserWanted, groups: readonly GroupEntry[]): strin
     argv.push('-g', w.group);
   }
   // A group of the user's name exists already: useradd must not try to make it.
-  else if (groups.some((g) => g.name === w.name)) argv.push('-N');
-  if (w.groups !== undefined && w.groups.join(',') !== '') argv.push('-G', groupsSet(w, groups).join(','));
+  else if (groups.some((g) => g.name === w.name)) argv.push(w.local ? '-n' : '-N');
+  if (w.groups !== undefined && w.groups.join(',') !== '') {
+    const set = groupsSet(w, groups);
+    if (!w.local) argv.push('-G', set.join(','));
+  }
   if (w.comment !== undefined) argv.push('-c', w.comment);
   if (w.home !== undefined) argv.push('-d', w.home);
   if (w.shell !== undefined) argv.push('-s', w.shell);
-  if (w.expires !== undefined) argv.push('-e', expiryWord(w.expires));
+  if (w.expires !== undefined && !w.local) argv.push('-e', expiryWord(w.expires));
   if (w.create_home) {
-    argv.push('-m');
+    // luseradd makes the home unless -M.
+    if (!w.local) argv.push('-m');
     if (w.skeleton !== undefined) argv.push('-k', w.skeleton);
     if (w.umask !== undefined) argv.push('-K', `UMASK=${w.umask}`);
   } else argv.push('-M');
@@ -92,6 +115,8 @@ export function useraddArgv(w: UserWanted, groups: readonly GroupEntry[]): strin
 export interface UserChange {
   /** usermod's words, or undefined when nothing but (maybe) the password changes. */
   usermod?: string[];
+  /** With `local`: lchage -E and lgroupmod -M/-m, run after lusermod. */
+  local?: string[][];
   /** The password field to store (chpasswd -e), when it changes. */
   password?: string;
 }
@@ -99,6 +124,9 @@ export interface UserChange {
 /** What usermod must change (and whether the password must be set), by Ansible's comparisons. */
 export function userChange(w: UserWanted, cur: UserCurrent): UserChange {
   const argv: string[] = [];
+  const local: string[][] = [];
+  const groupsDel: string[][] = [];
+  let lexpires: string | undefined;
   const pw = cur.passwd;
   if (w.uid !== undefined && pw.uid !== w.uid) argv.push('-u', String(w.uid), ...(w.non_unique ? ['-o'] : []));
   if (w.group !== undefined) {
@@ -114,23 +142,30 @@ export function userChange(w: UserWanted, cur: UserCurrent): UserChange {
       const differ = [...member.filter((g) => !wanted.includes(g)), ...wanted.filter((g) => !member.includes(g))];
       if (differ.length > 0) {
         if (w.append) {
-          // Only a wanted group missing counts when appending (usermod -a).
+          // Only a wanted group missing counts when appending (usermod -a; lusermod has no -a).
           if (wanted.some((g) => differ.includes(g))) {
-            argv.push('-a');
+            if (!w.local) argv.push('-a');
             modify = true;
           }
         } else modify = true;
       }
     }
-    if (modify) argv.push('-G', wanted.join(','));
+    if (modify && w.local) {
+      // libuser: each group's member list is changed by lgroupmod.
+      for (const g of wanted.filter((x) => !member.includes(x))) local.push(['lgroupmod', '-M', w.name, g]);
+      if (!w.append) for (const g of member.filter((x) => !wanted.includes(x))) groupsDel.push(['lgroupmod', '-m', w.name, g]);
+    } else if (modify) argv.push('-G', wanted.join(','));
   }
   if (w.comment !== undefined && pw.gecos !== w.comment) argv.push('-c', w.comment);
   if (w.home !== undefined && pw.home !== w.home) argv.push('-d', w.home, ...(w.move_home ? ['-m'] : []));
   if (w.shell !== undefined && pw.shell !== w.shell) argv.push('-s', w.shell);
   if (w.expires !== undefined) {
+    let word: string | undefined;
     if (w.expires < 0) {
-      if (cur.expire >= 0) argv.push('-e', '');
-    } else if (cur.expire < 0 || expiryWord(cur.expire * 86400) !== expiryWord(w.expires)) argv.push('-e', expiryWord(w.expires));
+      if (cur.expire >= 0) word = '';
+    } else if (cur.expire < 0 || expiryWord(cur.expire * 86400) !== expiryWord(w.expires)) word = expiryWord(w.expires);
+    if (word !== undefined && w.local) lexpires = expiryDays(w.expires);
+    else if (word !== undefined) argv.push('-e', word);
   }
   const locked = cur.password.startsWith('!');
   let lockWord: string | undefined;
@@ -143,12 +178,15 @@ export function userChange(w: UserWanted, cur: UserCurrent): UserChange {
     lockWord = undefined;
   }
   if (lockWord) argv.push(lockWord);
-  return { usermod: argv.length > 0 ? ['usermod', ...argv, w.name] : undefined, password };
+  // Ansible's order with local: lusermod, lchage, the groups added, the groups left.
+  const after = [...(lexpires !== undefined ? [['lchage', '-E', lexpires, w.name]] : []), ...local, ...groupsDel];
+  return { usermod: argv.length > 0 ? [w.local ? 'lusermod' : 'usermod', ...argv, w.name] : undefined, password, ...(after.length > 0 ? { local: after } : {}) };
 }
 
 const strip = (p: string): string => p.replace(/^!+/, '');
 
 export function userdelArgv(w: UserWanted): string[] {
+  if (w.local) return ['luserdel', ...(w.remove ? ['-r'] : []), w.name];
   return ['userdel', ...(w.force ? ['-f'] : []), ...(w.remove ? ['-r'] : []), w.name];
 }
 

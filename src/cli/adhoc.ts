@@ -1,6 +1,7 @@
 // `tsplay exec PATTERN -m MODULE -a ARGS`: an ad-hoc command as `ansible`
 // runs one. It is a one-task play (gather_facts off) run by the same engine as
 // `tsplay run`, printed as ansible's minimal or oneline callback prints it.
+import { warningText } from '../output/textwrap.js';
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, OptionsError } from '../errors.js';
@@ -99,7 +100,7 @@ async function execCommand(pattern: string, flags: ExecFlags, ssh: SshExtras): P
   const hosts = inventory.selectHosts(pattern, flags.limit);
   if (hosts.length === 0) {
     if (flags.limit !== undefined) throw new OptionsError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
-    if (inventory.selectHosts(pattern).length === 0) writeError(`[WARNING]: Could not match supplied host pattern, ignoring: ${pattern}\n`);
+    if (inventory.selectHosts(pattern).length === 0) writeError(`${warningText(`Could not match supplied host pattern, ignoring: ${pattern}`)}\n`);
     writeError('[WARNING]: No hosts matched, nothing to do\n');
   }
   if (flags.listHosts) {

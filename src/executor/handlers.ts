@@ -1,9 +1,28 @@
-// Which handlers a `notify` name reaches: by name, by `listen` topic, or as
-// "role : handler" for a role's handler.
+// Which handlers a `notify` name reaches, as ansible-playbook 2.14's strategy
+// finds them: by name (or "role : handler" for a role's handler) exactly one,
+// and by `listen` topic every handler listening to it. Handlers of the same
+// name are no error and draw no warning: the name reaches the first of them in
+// the last group of handlers (the play's own come after its roles', each
+// role's in a group of its own, an imported file's in its parent's group).
 import type { Task } from '../playbook/types.js';
 
 export function handlersFor(handlers: readonly Task[], name: string): Task[] {
-  return handlers.filter(
-    (h) => h.name === name || h.listen.includes(name) || (h.origin.role !== undefined && `${h.origin.role.name} : ${h.name}` === name),
-  );
+  const named = handlerNamed(handlers, name);
+  const listening = handlers.filter((h) => h.listen.includes(name));
+  return named && !listening.includes(named) ? [named, ...listening] : listening;
+}
+
+function handlerNamed(handlers: readonly Task[], name: string): Task | undefined {
+  // Ansible's handler blocks: consecutive handlers of the same role (or of none).
+  const groups: Task[][] = [];
+  for (const h of handlers) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.origin.role === h.origin.role) last.push(h);
+    else groups.push([h]);
+  }
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const hit = groups[i]!.find((h) => h.name === name || (h.origin.role !== undefined && `${h.origin.role.name} : ${h.name}` === name));
+    if (hit) return hit;
+  }
+  return undefined;
 }

@@ -39,23 +39,29 @@ export class OutcomeReporter {
     const verbose = this.run.options.verbosity > 0;
     const emit = this.run.reporter.emit.bind(this.run.reporter);
     if (!o.items) {
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status: o.status, ignored: o.ignored, result: this.warned(o.result), diff: o.diff, verbose, noLog: o.noLog, shown: o.shown, location });
+      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, delegatedAddress: o.delegatedAddress, status: o.status, ignored: o.ignored, result: this.warned(o.result), diff: o.diff, verbose, noLog: o.noLog, shown: o.shown, debugFailure: o.debugFailure, location });
       return counted;
     }
-    const lastFailed = o.items.map((it) => it.status).lastIndexOf('failed');
+    // ansible-playbook prints the task's own line after the items when no_log
+    // hides the loop's results, when the loop skipped every item (or had none),
+    // when an error of the task ended the loop, and when a debug loop failed
+    // (debug's result, cleaned, keeps its msg and loses its results).
+    const debugFailed = o.shown === 'debug' && o.status === 'failed';
+    const ownLine = (o.noLog && o.items.length > 0) || o.status === 'skipped' || o.loopAborted === true || debugFailed;
+    const anyFailed = o.items.some((it) => it.status === 'failed');
+    const last = o.items.length - 1;
     o.items.forEach((it, i) => {
       const status = it.status === 'ok' && it.result.changed ? 'changed' : it.status;
-      // "...ignoring" follows the last failed item, once (with no_log, the task's own line).
-      const ignored = o.ignored && i === lastFailed && !o.noLog;
-      emit({ kind: 'host_result', host, delegatedTo: o.delegatedTo, status, ignored, result: this.warned(it.result), item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown, location });
+      // "...ignoring" follows the last item, once, or the task's own line.
+      const ignored = o.ignored && anyFailed && !ownLine && i === last;
+      const delegated = it.delegatedTo ? { delegatedTo: it.delegatedTo, delegatedAddress: it.delegatedAddress } : { delegatedTo: o.delegatedTo, delegatedAddress: o.delegatedAddress };
+      emit({ kind: 'host_result', host, ...delegated, status, ignored, result: this.warned(it.result), item: it.label, diff: it.diff, verbose, noLog: o.noLog, shown: o.shown, location });
     });
-    // ansible-playbook prints the task's own line after the items when no_log
-    // hides the loop's results, and when the loop skipped every item (or had none).
-    if ((o.noLog && o.items.length > 0) || o.status === 'skipped') {
+    if (ownLine) {
       const delegatedTo = o.status === 'skipped' ? undefined : o.delegatedTo;
       // Its items were printed already: the line leaves them out, as Ansible's does.
       const { results: _items, ...result } = o.result;
-      emit({ kind: 'host_result', host, delegatedTo, status: o.status, ignored: o.ignored, result, diff: [], verbose, noLog: o.noLog, shown: o.shown, location });
+      emit({ kind: 'host_result', host, delegatedTo, status: o.status, ignored: o.ignored, result, diff: [], verbose, noLog: o.noLog, shown: o.loopAborted ? undefined : o.shown, debugFailure: debugFailed || o.debugFailure, location });
     }
     return counted;
   }

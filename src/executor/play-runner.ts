@@ -5,7 +5,8 @@ import PQueue from 'p-queue';
 import { gatherFacts } from '../facts/gather.js';
 import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
 import { UnreachableError } from '../connection/connection.js';
-import { ParseError, type SourceLocation } from '../errors.js';
+import { ParseError, TsplayError, type SourceLocation } from '../errors.js';
+import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type RunContext } from './context.js';
 import { Scheduler } from './lockstep.js';
 import { effectiveSettings, type Scope } from './scope.js';
@@ -22,6 +23,7 @@ import { OutcomeReporter } from './outcome-reporter.js';
 import { RunningHosts } from './running-hosts.js';
 import { handlersFor } from './handlers.js';
 import { splitPatterns } from '../inventory/index.js';
+import { LOOKUP_LOOPS } from '../playbook/keywords.js';
 import { findModule } from '../../modules/index.js';
 import { roleArgumentCheckOf, runRoleArgumentCheck } from '../playbook/role-arguments.js';
 import { findStart } from './start-at-task.js';
@@ -115,8 +117,8 @@ export class PlayRunner {
     if (this.outcomes.report(host, o, rescuable, at) === 'unreachable') this.hosts.get(host)!.ended = true;
   }
 
-  /** Hosts of the play, after --limit and earlier failures. */
-  selectHosts(exclude: Set<string>): string[] {
+  /** Hosts of the play, after --limit (hosts failed in earlier plays stay: see execute). */
+  selectHosts(exclude: Set<string> = new Set()): string[] {
     for (const part of splitPatterns(this.play.hosts)) {
       const name = part.replace(/^[&!]/, '');
       if (this.run.inventory.selectHosts(name).length === 0) {
@@ -138,12 +140,20 @@ export class PlayRunner {
     }
   }
 
-  /** Run the play on `hosts`; returns the hosts that failed or became unreachable. */
-  async execute(hosts: string[]): Promise<Set<string>> {
-    const name = this.play.name ?? this.play.hosts.join(',');
+  /**
+   * Run the play on `hosts`; returns the hosts that failed or became unreachable.
+   * As in Ansible, hosts `dropped` by earlier plays stay in the play's hosts
+   * (ansible_play_hosts_all) and its serial batches, but run nothing.
+   */
+  async execute(hosts: string[], dropped: ReadonlySet<string> = new Set()): Promise<Set<string>> {
+    const name = this.vars.playName();
     this.allHosts = hosts;
     (this.vars as unknown as { ctx: { allPlayHosts: string[] } }).ctx.allPlayHosts = hosts;
-    for (const h of hosts) this.hosts.set(h, this.running.state(h, { notified: new Set<Task>() }));
+    for (const h of hosts) {
+      const state = this.running.state(h, { notified: new Set<Task>() });
+      if (dropped.has(h)) state.failed = true;
+      this.hosts.set(h, state);
+    }
     if (hosts.length === 0) {
       this.run.reporter.emit({ kind: 'play_start', name, hosts });
       this.run.reporter.emit({ kind: 'no_hosts', pattern: this.play.hosts.join(',') });
@@ -154,7 +164,7 @@ export class PlayRunner {
       this.startAt = findStart(this.play, startAtTask, tags, skipTags);
       if (!this.startAt) {
         // A play before the task runs nothing (not even facts): its banner only, as ansible-playbook.
-        for (const batch of batches(hosts, this.play.serial)) this.run.reporter.emit({ kind: 'play_start', name, hosts: batch });
+        for (const batch of batches(hosts, this.play.serial)) this.run.reporter.emit({ kind: 'play_start', name, hosts: batch.filter((h) => !dropped.has(h)) });
         return new Set();
       }
       this.startState.startAtTaskFound = true;
@@ -163,9 +173,11 @@ export class PlayRunner {
     // Start connecting to every host now, in parallel; tasks await the same
     // connection, and an unreachable host is reported by the first task that needs it.
     for (const h of hosts) void this.run.connect(h).catch(() => undefined);
-    for (const batch of batches(hosts, this.play.serial)) {
-      // ansible-playbook announces the play again for every serial batch.
+    for (const all of batches(hosts, this.play.serial)) {
+      const batch = all.filter((h) => !dropped.has(h));
+      // ansible-playbook announces the play again for every serial batch, even one with no host left.
       this.run.reporter.emit({ kind: 'play_start', name, hosts: batch });
+      if (batch.length === 0) continue;
       this.batch = batch;
       await this.runBatch(batch);
       // As ansible-playbook: when every host of a batch failed or became
@@ -357,6 +369,21 @@ export class PlayRunner {
     return taskTitle(task, render, true);
   }
 
+  /**
+   * A templated action (`action: "{{ pkg_mgr }}"`) rendered before the task's
+   * banner, as Ansible's strategy renders it: one that does not render ends
+   * the run with no banner.
+   */
+  private renderActionFirst(task: Task, host: string, chain: Scope[]): void {
+    if (!task.action.includes('{{')) return;
+    const templar = this.run.templar;
+    try {
+      templar.render(task.action, templar.view(this.vars.build(host, effectiveSettings([this.playScope, ...chain], task))));
+    } catch (e) {
+      throw new TsplayError(e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message, task.origin.location);
+    }
+  }
+
   private async dispatchTask(task: Task, chain: Scope[], hosts: string[], rescuable: boolean): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
     if (task.action === 'meta') return this.dispatchMeta(task, chain, hosts);
@@ -365,6 +392,7 @@ export class PlayRunner {
     const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';
     // Actions that bypass the host loop (add_host, pause) run on the first host alone, and count there only.
     const targets = runOnce || findModule(task.action)?.bypassHostLoop ? hosts.slice(0, 1) : hosts;
+    this.renderActionFirst(task, hosts[0]!, chain);
     this.run.reporter.emit({ kind: 'task_start', name: this.taskTitle(task, hosts[0]!, chain), handler: task.isHandler, hosts: targets.length, location: task.origin.location });
     const files = new ControllerFiles();
     // Results are reported in host order, each as soon as the hosts before it
@@ -523,7 +551,7 @@ export class PlayRunner {
           continue;
         }
         const loopVar = inc.loop?.control.loopVar ?? 'item';
-        const items = inc.loop ? loopItems(inc.loop.kind, templar.render(inc.loop.items, view)) : [undefined];
+        const items = inc.loop ? this.includeItems(inc.loop.kind, templar.render(inc.loop.items, view), view, inc.origin.fileDir) : [undefined];
         const runs: IncludeRun[] = [];
         for (const item of items) {
           const itemVars = inc.loop ? { ...vars, [loopVar]: item } : vars;
@@ -531,7 +559,8 @@ export class PlayRunner {
           const target = String(templar.render(inc.target, itemView));
           const params = templar.render(inc.params, itemView) as Record<string, unknown>;
           const loaded = inc.what === 'tasks' ? this.includes.tasks(target, inc) : this.includes.role(target, inc);
-          const scopeParams = { ...params, ...(inc.loop ? { [loopVar]: item } : {}), ...parentRoles(inc, eff.params) };
+          // The include's own vars are include params too (above role params and set_fact), as in Ansible.
+          const scopeParams = { ...params, ...inc.vars, ...(inc.loop ? { [loopVar]: item } : {}), ...parentRoles(inc, eff.params) };
           runs.push({
             items: loaded.items,
             scope: {
@@ -560,6 +589,13 @@ export class PlayRunner {
     }
     for (const e of byFile.values()) this.run.reporter.emit({ kind: 'included', file: e.file, hosts: e.hosts, item: e.item });
     return out;
+  }
+
+  /** The items of an include's loop: a with_<lookup> loop's from its lookup, searched for beside the including file. */
+  private includeItems(kind: string, value: unknown, view: Record<string, unknown>, fileDir: string): unknown[] {
+    if (!LOOKUP_LOOPS.has(kind)) return loopItems(kind, value, (patterns) => this.run.inventory.selectHosts(patterns));
+    const searchPaths = [...new Set([fileDir, this.play.playbookDir])];
+    return this.run.templar.query(kind.slice('with_'.length), Array.isArray(value) ? value : [value], view, { subdir: 'files' }, { searchPaths });
   }
 
   private notify(host: string, task: Task, outcome: TaskOutcome): void {

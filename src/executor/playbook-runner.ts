@@ -65,8 +65,8 @@ export async function runPlaybooks(
       for (const play of playbook.plays) {
         await askVarsPrompt(play, run, asker);
         const runner = new PlayRunner(run, play, startState);
-        const hosts = runner.selectHosts(dropped);
-        const failed = await runner.execute(hosts);
+        const hosts = runner.selectHosts();
+        const failed = await runner.execute(hosts, dropped);
         for (const h of failed) dropped.add(h);
         if (runner.aborted) break plays;
       }

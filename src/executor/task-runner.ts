@@ -15,7 +15,7 @@ import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type HostState, type RunContext } from './context.js';
 import { truthy as pyTruthy } from '../templating/python-ops.js';
-import { TemplateTypeError } from '../templating/errors.js';
+import { PyException, TemplateTypeError } from '../templating/errors.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
 import { ControllerFiles } from './controller-files.js';
@@ -33,6 +33,11 @@ export interface ItemOutcome {
   status: Status;
   result: ModuleResult;
   diff: FileDiff[];
+  /** The module's result is not printed for this item (assert's quiet). */
+  quiet?: true;
+  /** Where this item ran, when delegated (each item may go elsewhere). */
+  delegatedTo?: string;
+  delegatedAddress?: string;
 }
 
 export interface TaskOutcome {
@@ -44,8 +49,14 @@ export interface TaskOutcome {
   items?: ItemOutcome[];
   noLog: boolean;
   delegatedTo?: string;
+  /** The delegated host's ansible_host, when it is not its name. */
+  delegatedAddress?: string;
   /** The module's result is printed without -v (its Module.shown). */
   shown?: 'debug' | 'always';
+  /** The task is a debug task that failed before it ran: its result is shown cleaned as debug's is. */
+  debugFailure?: boolean;
+  /** A loop ended early by an error of the task (its items so far in `items`, not in the result). */
+  loopAborted?: boolean;
   /** What the module asked of the engine (facts, included vars), applied to the host unless it failed. */
   effects?: Effects;
 }
@@ -53,6 +64,16 @@ export interface TaskOutcome {
 /** How a dry run names the task that would make something (role : name). */
 function plannedBy(task: Task, eff: Effective): string {
   return `${eff.role ? `${eff.role.name} : ` : ''}${task.name ?? task.action}`;
+}
+
+/**
+ * Whether a result is printed without -v: the module's rule, unless the result
+ * opts out (assert's `quiet`, Ansible's absent `_ansible_verbose_always`).
+ */
+function shownOf(module: Module<any, any>, result: ModuleResult): TaskOutcome['shown'] {
+  const quiet = result._tsplay_quiet === true;
+  delete result._tsplay_quiet;
+  return quiet ? undefined : module.shown;
 }
 
 /** A module's effects on a host's variables (a failed task has none). */
@@ -82,6 +103,23 @@ function lookupSubdir(action: string): string {
   return action.includes('template') ? 'templates' : action.includes('var') ? 'vars' : 'files';
 }
 
+/** delegate_to names an undefined variable: the result line names the host it was to be. */
+class DelegateUndefined extends Error {
+  constructor(
+    message: string,
+    readonly target: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A Python exception while templating a task's loop items. */
+class LoopItemsException extends Error {
+  constructor(readonly pyError: PyException) {
+    super(pyError.message);
+  }
+}
+
 export class TaskRunner {
   private readonly knownSearchPaths = new Map<string, string[]>();
 
@@ -100,10 +138,13 @@ export class TaskRunner {
         if (!this.env.run.templar.isTrue(c, vars)) return false;
       } catch (e) {
         // Ansible words a type error in a condition as an error of the task, not of the conditional
-        if (e instanceof TemplateTypeError) throw new Error(`The conditional check '${String(c)}' failed. The error was: ${e.message}${where(task)}`);
-        throw new ModuleFailure(`The conditional check '${String(c)}' failed. The error was: error while evaluating conditional (${String(c)}): ${(e as Error).message}${where(task)}`, {
-          _keyword: keyword,
-        });
+        if (e instanceof TemplateTypeError || e instanceof PyException) throw new Error(`The conditional check '${String(c)}' failed. The error was: ${e.message}${where(task)}`);
+        // An undefined variable is stated twice (its error and the cause's), as Ansible does.
+        const cause = e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message;
+        const msg = `The conditional check '${String(c)}' failed. The error was: error while evaluating conditional (${String(c)}): ${cause}${where(task)}`;
+        // A `when` that cannot be evaluated fails the task with no `changed` in its result.
+        if (keyword === 'when') throw new Error(msg);
+        throw new ModuleFailure(msg, { _keyword: keyword });
       }
     }
     return true;
@@ -122,6 +163,7 @@ export class TaskRunner {
     } catch (e) {
       if (e instanceof TaskAbort) throw e;
       outcome = this.failure(e, task);
+      if (findModule(task.action)?.shown === 'debug') outcome.debugFailure = true;
     }
     // A module may hide its own result (include_vars of a vaulted file), as Ansible's `_ansible_no_log`.
     outcome.noLog = noLog || outcome.result._ansible_no_log === true;
@@ -142,7 +184,7 @@ export class TaskRunner {
   private registered(outcome: TaskOutcome): ModuleResult {
     const r: ModuleResult = { ...outcome.result };
     // Ansible registers failed: false on every result but a conditional skip.
-    if (r.skip_reason === undefined && r.failed === undefined) r.failed = false;
+    if (r.skip_reason === undefined && r.skipped_reason === undefined && r.failed === undefined) r.failed = false;
     return r;
   }
 
@@ -159,8 +201,15 @@ export class TaskRunner {
     } else if (e instanceof UndefinedVariableError) {
       // Ansible states the undefined variable twice (its error and the cause's).
       result = { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${e.message}. ${e.message}${where(task)}` };
+    } else if (e instanceof LoopItemsException) {
+      // Ansible's task executor words an exception it did not expect outside the module.
+      result = { failed: true, msg: `Unexpected failure during module execution: ${e.pyError.message}`, exception: e.pyError.traceback, stdout: '' };
+    } else if (e instanceof PyException) {
+      // An exception Ansible does not catch while templating the task's arguments (its post_validate).
+      result = { changed: false, failed: true, exception: e.traceback };
     } else result = { failed: true, msg: (e as Error).message ?? String(e) };
     delete result._keyword;
+    if (e instanceof DelegateUndefined) return { status: 'failed', ignored: false, result, diff: [], noLog: false, delegatedTo: e.target };
     return { status: 'failed', ignored: false, result, diff: [], noLog: false };
   }
 
@@ -174,29 +223,43 @@ export class TaskRunner {
       const value = templar.render(loop.items, view, options);
       items = LOOKUP_LOOPS.has(loop.kind)
         ? templar.query(loop.kind.slice('with_'.length), Array.isArray(value) ? value : [value], view, { subdir: lookupSubdir(task.action) }, options)
-        : loopItems(loop.kind, value);
+        : loopItems(loop.kind, value, (patterns) => this.env.run.inventory.selectHosts(patterns));
     } catch (e) {
-      if (e instanceof UndefinedVariableError) throw new Error(`'${e.variable}' is undefined. ${e.message}`);
+      if (e instanceof UndefinedVariableError) throw new Error(`${e.message}. ${e.message}`);
+      if (e instanceof PyException) throw new LoopItemsException(e);
       throw e;
     }
     const outcomes: ItemOutcome[] = [];
     let delegatedTo: string | undefined;
+    // What earlier items set (facts, include_vars, the registered result) is seen by the later ones, as in Ansible.
+    const carried: Record<string, unknown> = {};
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
       const itemVars: Record<string, unknown> = {
         ...base,
+        ...carried,
         [loop.control.loopVar]: item,
         ansible_loop_var: loop.control.loopVar,
       };
       if (loop.control.indexVar) Object.assign(itemVars, { [loop.control.indexVar]: index, ansible_index_var: loop.control.indexVar });
+      let extended: Record<string, unknown> | undefined;
       if (loop.control.extended) {
-        itemVars.ansible_loop = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length, revindex: items.length - index, revindex0: items.length - index - 1, allitems: items };
+        extended = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length, revindex: items.length - index, revindex0: items.length - index - 1 };
+        if (loop.control.extendedAllitems !== false) extended.allitems = items;
+        if (index + 1 < items.length) extended.nextitem = items[index + 1];
+        if (index > 0) extended.previtem = items[index - 1];
+        itemVars.ansible_loop = extended;
       }
+      // loop_control.pause: seconds between items, not before the first.
+      if (index > 0 && loop.control.pause) await new Promise((r) => setTimeout(r, Number(loop.control.pause) * 1000));
       let one: TaskOutcome;
       try {
         one = await this.runOnce(host, task, eff, itemVars, files);
       } catch (e) {
         if (e instanceof TaskAbort) throw e;
+        // An undefined variable in an item's arguments ends the loop: the task
+        // fails with that error alone, the items before it shown (Ansible's loop).
+        if (e instanceof UndefinedVariableError) return { ...this.failure(e, task), items: outcomes, loopAborted: true, shown: findModule(task.action)?.shown };
         one = this.failure(e, task);
       }
       let label: unknown = item;
@@ -207,9 +270,20 @@ export class TaskRunner {
           label = loop.control.label;
         }
       }
-      const result: ModuleResult = { ...one.result, [loop.control.loopVar]: item, ansible_loop_var: loop.control.loopVar };
+      const result: ModuleResult = { ...this.registered(one), [loop.control.loopVar]: item, ansible_loop_var: loop.control.loopVar };
       if (loop.control.indexVar) Object.assign(result, { [loop.control.indexVar]: index, ansible_index_var: loop.control.indexVar });
-      outcomes.push({ item, label, status: one.status, result, diff: one.diff });
+      if (extended) result.ansible_loop = extended;
+      outcomes.push({
+        item,
+        label,
+        status: one.status,
+        result,
+        diff: one.diff,
+        ...(one.shown === undefined && findModule(task.action)?.shown ? { quiet: true } : {}),
+        ...(one.delegatedTo ? { delegatedTo: one.delegatedTo, delegatedAddress: one.delegatedAddress } : {}),
+      });
+      if (one.status !== 'failed') Object.assign(carried, one.effects?.facts, one.effects?.includeVars, one.effects?.gatheredFacts);
+      if (task.register) carried[task.register] = this.registered(one);
       // A delegated loop's lines name the host it ran on ("h1 -> h2").
       delegatedTo ??= one.delegatedTo;
       if (one.status === 'unreachable') break;
@@ -217,7 +291,7 @@ export class TaskRunner {
     const anyChanged = outcomes.some((o) => o.result.changed === true);
     const anyFailed = outcomes.some((o) => o.status === 'failed');
     const allSkipped = outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped');
-    const result: ModuleResult = { changed: anyChanged, msg: 'All items completed', results: outcomes.map((o) => o.result) };
+    const result: ModuleResult = { changed: anyChanged, msg: 'All items completed', results: outcomes.map((o) => o.result), skipped: allSkipped };
     if (outcomes.length === 0) {
       result.skipped = true;
       result.skipped_reason = 'No items in the list';
@@ -241,7 +315,8 @@ export class TaskRunner {
           : anyChanged
             ? 'changed'
             : 'ok';
-    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false, shown: findModule(task.action)?.shown, ...(delegatedTo ? { delegatedTo } : {}) };
+    const shown = outcomes.every((o) => o.quiet) && outcomes.length > 0 ? undefined : findModule(task.action)?.shown;
+    return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false, shown, ...(delegatedTo ? { delegatedTo } : {}) };
   }
 
   private async runOnce(
@@ -271,7 +346,7 @@ export class TaskRunner {
     }
     const check = this.boolSetting(eff.checkMode, view, run.options.check);
     const diff = this.boolSetting(eff.diff, view, run.options.diff);
-    const delegateTo = eff.delegateTo ? String(templar.render(eff.delegateTo, view)) : undefined;
+    const delegateTo = eff.delegateTo ? this.delegateTarget(eff.delegateTo, view, task) : undefined;
     const conn = module.controllerOnly || module.connectsItself ? undefined : await this.connectionFor(host, delegateTo, eff, view);
 
     const ctx: ModuleContext<Record<string, unknown>> = {
@@ -327,13 +402,16 @@ export class TaskRunner {
         outcome.result.attempts = retries;
         outcome.status = 'failed';
         outcome.result.failed = true;
-        // A check-mode skip that never met `until` is a failure, no longer a skip.
-        delete outcome.result.skipped;
+        // A check-mode skip that never met `until` is a failure; its result still says skipped, as Ansible's does.
         outcome.result.msg ??= 'Retries exhausted';
       }
     }
-    outcome.shown = module.shown;
-    if (delegateTo) outcome.delegatedTo = delegateTo;
+    outcome.shown = shownOf(module, outcome.result);
+    if (delegateTo) {
+      outcome.delegatedTo = delegateTo;
+      const address = this.addressOf(delegateTo);
+      if (address !== undefined && address !== delegateTo) outcome.delegatedAddress = address;
+    }
     // delegate_facts: the facts are the delegated host's, as in Ansible.
     const factsHost = delegateTo && this.boolSetting(eff.delegateFacts, view, false) ? delegateTo : host;
     applyEffects(hostState(this.env.run, factsHost), outcome);
@@ -364,6 +442,24 @@ export class TaskRunner {
     const broken = literalRuleErrors(module, task.args);
     if (broken.length > 0) throw new ModuleFailure(`${broken.join('; ')} (module ${module.name})`);
     return module;
+  }
+
+  /** delegate_to rendered; an undefined variable in it fails the task as Ansible words it, the line naming it unrendered. */
+  /** An inventory host's ansible_host as written (Ansible's result line shows it untemplated after a delegated host's name). */
+  private addressOf(name: string): string | undefined {
+    const inventory = this.env.run.inventory;
+    const address = inventory.hasHost(name) ? inventory.hostVars(name).ansible_host : undefined;
+    return address === undefined || address === null ? undefined : String(address);
+  }
+
+  private delegateTarget(raw: string, view: Record<string, unknown>, task: Task): string {
+    try {
+      return String(this.env.run.templar.render(raw, view));
+    } catch (e) {
+      if (!(e instanceof UndefinedVariableError)) throw e;
+      const msg = `The field 'delegate_to' has an invalid value, which includes an undefined variable. The error was: ${e.message}. ${e.message}${where(task)}`;
+      throw new DelegateUndefined(msg, raw);
+    }
   }
 
   /** A whole-number keyword (retries, delay), templated as Ansible templates them. */

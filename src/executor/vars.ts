@@ -2,8 +2,9 @@
 // role defaults, inventory, facts, play vars, vars_files, role vars, block and
 // task vars, include_vars, set_fact/register, role and include params, extra
 // vars; then the magic variables.
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
 import type { Play, RoleInstance } from '../playbook/types.js';
 import { hostState, type RunContext } from './context.js';
 import type { Effective } from './scope.js';
@@ -88,16 +89,20 @@ export class VarsBuilder {
     return vars;
   }
 
+  private isHostvarsName(name: string): boolean {
+    return this.run.inventory.hasHost(name) || name === 'localhost';
+  }
+
   /** `hostvars`: every host's variables, built when a template reads them; the same for every host. */
   private readonly hostvars: Record<string, unknown> = new Proxy(Object.create(HostVars.prototype) as Record<string, unknown>, {
     get: (_t, name) => {
-      if (typeof name !== 'string' || !this.run.inventory.hasHost(name)) return undefined;
+      if (typeof name !== 'string' || !this.isHostvarsName(name)) return undefined;
       return this.run.templar.view(this.hostVarsOf(name));
     },
-    has: (_t, name) => typeof name === 'string' && this.run.inventory.hasHost(name),
-    ownKeys: () => this.run.inventory.hostNames(),
+    has: (_t, name) => typeof name === 'string' && this.isHostvarsName(name),
+    ownKeys: () => this.run.inventory.hostvarsNames(),
     getOwnPropertyDescriptor: (_t, name): PropertyDescriptor | undefined =>
-      typeof name === 'string' && this.run.inventory.hasHost(name)
+      typeof name === 'string' && this.isHostvarsName(name)
         ? { enumerable: true, configurable: true, value: this.hostvars[name] }
         : undefined,
   });
@@ -112,8 +117,8 @@ export class VarsBuilder {
       groups: inv.groupsVar(),
       group_names: inv.groupNames(host),
       ansible_check_mode: run.options.check,
-      // tsplay reads no ansible.cfg: Ansible's value when it finds none.
-      ansible_config_file: null,
+      // tsplay applies no ansible.cfg, but names the one Ansible would read.
+      ansible_config_file: ansibleConfigFile(),
       ansible_inventory_sources: run.options.inventorySources ?? [],
       ansible_playbook_python: playbookPython(),
       ansible_diff_mode: run.options.diff,
@@ -122,9 +127,29 @@ export class VarsBuilder {
       ansible_skip_tags: run.options.skipTags,
       ansible_verbosity: run.options.verbosity,
       ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' },
+      // Only with --limit, as the other option variables Ansible sets from its command line.
+      ...(run.options.limit !== undefined ? { ansible_limit: run.options.limit } : {}),
       playbook_dir: this.ctx.play.playbookDir,
       omit: run.omit,
     };
+  }
+
+  private templatedName: string | undefined;
+
+  /** The play's name, templated as Ansible does once per play (play vars and extra vars, no host's). */
+  playName(): string {
+    const play = this.ctx.play;
+    if (this.templatedName !== undefined) return this.templatedName;
+    let name = play.name ?? play.hosts.join(',');
+    if (play.name !== undefined && play.name.includes('{{')) {
+      const templar = this.run.templar;
+      try {
+        name = String(templar.render(play.name, templar.view({ ...play.vars, ...this.run.options.extraVars })));
+      } catch {
+        // A name that cannot be templated yet is shown as written.
+      }
+    }
+    return (this.templatedName = name);
   }
 
   /** The play's role names: of its `roles:`, of their dependencies, and both. */
@@ -150,7 +175,7 @@ export class VarsBuilder {
       play_hosts: batch,
       ansible_play_batch: batch,
       ansible_play_hosts_all: this.ctx.allPlayHosts,
-      ansible_play_name: this.ctx.play.name ?? this.ctx.play.hosts.join(','),
+      ansible_play_name: this.playName(),
       ...this.roleNames(),
       ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
     };
@@ -163,6 +188,25 @@ export class VarsBuilder {
  * hold `hostvars` again).
  */
 class HostVars {}
+
+let configFile: string | null | undefined;
+
+/**
+ * ansible_config_file: the file Ansible would read, searched as it searches:
+ * $ANSIBLE_CONFIG (a file, or a directory holding ansible.cfg), ./ansible.cfg
+ * (not in a world-writable directory), ~/.ansible.cfg, /etc/ansible/ansible.cfg.
+ */
+function ansibleConfigFile(): string | null {
+  if (configFile !== undefined) return configFile;
+  const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
+  const candidates: string[] = [];
+  const env = process.env.ANSIBLE_CONFIG;
+  if (env) candidates.push(existsSync(env) && statSync(env).isDirectory() ? join(env, 'ansible.cfg') : resolve(env));
+  const cwd = process.cwd();
+  if ((statSync(cwd).mode & 0o002) === 0) candidates.push(join(cwd, 'ansible.cfg'));
+  candidates.push(join(homedir(), '.ansible.cfg'), '/etc/ansible/ansible.cfg');
+  return (configFile = candidates.find(isFile) ?? null);
+}
 
 let controllerPython: string | undefined;
 

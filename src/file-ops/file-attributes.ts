@@ -188,13 +188,13 @@ export function addAttributeDiff(
 }
 
 /**
- * The SELinux context options of file, copy and template. Accepted; on a host
- * without SELinux Ansible ignores them silently (no result key, no message),
- * and so does tsplay. Setting a context where SELinux is enabled is not done yet.
+ * The SELinux context options of file, copy and template. On a host without
+ * SELinux Ansible ignores them silently (no result key, no message), and so
+ * does tsplay; where it is enabled, selinux-module.ts sets the context.
  */
 export const SELINUX_OPTIONS: Record<string, Record<string, unknown>> = {
-  seuser: { type: 'string', description: 'SELinux user of the path (ignored where SELinux is disabled).' },
-  serole: { type: 'string', description: 'SELinux role of the path (ignored where SELinux is disabled).' },
-  setype: { type: 'string', description: 'SELinux type of the path (ignored where SELinux is disabled).' },
-  selevel: { type: 'string', description: 'SELinux level of the path (ignored where SELinux is disabled).' },
+  seuser: { type: 'string', description: 'SELinux user of the path (`_default`: the policy\'s; ignored where SELinux is disabled).' },
+  serole: { type: 'string', description: 'SELinux role of the path (`_default`: the policy\'s; ignored where SELinux is disabled).' },
+  setype: { type: 'string', description: 'SELinux type of the path (`_default`: the policy\'s; ignored where SELinux is disabled).' },
+  selevel: { type: 'string', description: 'SELinux level of the path (MLS policies; `_default`: the policy\'s; ignored where SELinux is disabled).' },
 };

@@ -11,6 +11,12 @@ export interface Inventory {
   /** All hosts in Ansible's inventory order (the order `all` lists them in). */
   hostNames(): string[];
   hasHost(name: string): boolean;
+  /**
+   * Hosts as `hostvars` lists them: in the order the inventory defines them
+   * (not the order of `all`), then the implicit localhost, which
+   * ansible-playbook always adds.
+   */
+  hostvarsNames(): string[];
   /** Groups as the `groups` magic variable (shared: not to be changed). */
   groupsVar(): Readonly<Record<string, readonly string[]>>;
   /** `group_names` of a host: sorted, without `all`, with `ungrouped` when it applies (shared: not to be changed). */
@@ -36,6 +42,11 @@ export class LoadedInventory implements Inventory {
 
   hasHost(name: string): boolean {
     return this.data.hosts.has(name);
+  }
+
+  hostvarsNames(): string[] {
+    const names = [...this.data.hosts.keys()];
+    return names.includes('localhost') ? names : [...names, 'localhost'];
   }
 
   /** True for the implicit localhost (not in the inventory, local connection). */

@@ -2,6 +2,7 @@
 // (`host | CHANGED => {indented JSON}`, `host | CHANGED | rc=0 >>` then the
 // output for command-like modules) or, with -o, its oneline callback (one line
 // per host). No banners, no recap.
+import { errorText, warningText } from './textwrap.js';
 import type { HostResult, Reporter, RunEvent } from './events.js';
 import { pythonJson } from './python-json.js';
 import { paintDiff, renderDiff } from './text.js';
@@ -73,7 +74,7 @@ export class AdhocReporter implements Reporter {
 
   private hostResult(e: HostResult): void {
     const host = e.host;
-    for (const w of [e.result.warnings].flat()) if (typeof w === 'string' && w) this.warn(`[WARNING]: ${w}`, 'warn');
+    for (const w of [e.result.warnings].flat()) if (typeof w === 'string' && w) this.warn(warningText(w), 'warn');
     if (e.status === 'skipped') return this.line(`${host} | SKIPPED`, 'skip');
     if (e.status === 'unreachable') {
       if (this.o.oneLine) return this.line(`${host} | UNREACHABLE!: ${text(e.result.msg)}`, 'unreachable');
@@ -112,7 +113,7 @@ export class AdhocReporter implements Reporter {
       case 'host_result':
         return this.hostResult(event);
       case 'warning':
-        return event.error ? this.warn(` [ERROR]: ${event.message}`, 'error') : this.warn(`[WARNING]: ${event.message}`, 'warn');
+        return event.error ? this.warn(errorText(event.message), 'error') : this.warn(warningText(event.message), 'warn');
       case 'display':
         return event.asyncProgress ? undefined : this.line(event.text);
       case 'no_hosts':

@@ -20,6 +20,8 @@ export interface HostResult {
   host: string;
   /** Set when the task ran elsewhere (delegate_to). */
   delegatedTo?: string;
+  /** The delegated host's ansible_host, shown after its name when it differs. */
+  delegatedAddress?: string;
   status: HostStatus;
   /** ignore_errors turned a failure into "...ignoring". */
   ignored: boolean;
@@ -31,6 +33,8 @@ export interface HostResult {
   noLog: boolean;
   /** Printed without -v: debug (what the user asked for) or assert (the whole result). */
   shown?: 'debug' | 'always';
+  /** A debug task that failed before it ran (its arguments): shown cleaned as debug's result, not indented. */
+  debugFailure?: boolean;
   /** Where the task is written; for --output json. */
   location?: SourceLocation;
 }

@@ -9,6 +9,7 @@ import { pyStr } from '../templating/python-repr.js';
 import { pythonJson } from './python-json.js';
 import type { TaskSpinner } from './task-spinner.js';
 import { plain, type ColorName, type Paint } from './color.js';
+import { errorText, warningText } from './textwrap.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -109,17 +110,20 @@ function cleanDebug(body: Record<string, unknown>): void {
 
 /** A result's lines, each painted as Ansible's callback paints it. */
 function hostLine(e: HostResult, verbosity: number, paint: Paint): string[] {
-  const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
+  // As Ansible's host_label: a task delegated to its own host names no other; a skip names only the host.
+  const delegated = e.delegatedTo !== undefined && e.delegatedTo !== e.host && e.status !== 'skipped';
+  const host = delegated ? `${e.host} -> ${e.delegatedTo}${e.delegatedAddress ? `(${e.delegatedAddress})` : ''}` : e.host;
   // The loop item as Ansible's default callback prints it: Python's str() of it.
   const item = e.item !== undefined ? ` (item=${e.noLog ? 'None' : pyStr(e.item)})` : '';
   // debug and assert ask for their result to be shown, indented, without -v
   // (Ansible's _ansible_verbose_always); no_log takes that away. Otherwise a
   // result is shown at -v, on one line (indented from -vvv).
-  const always = e.shown !== undefined && !e.noLog && e.status !== 'skipped';
+  // A failed debug (its arguments could not be templated) is not shown that way.
+  const always = e.shown !== undefined && !e.noLog && e.status !== 'skipped' && !(e.shown === 'debug' && e.status === 'failed');
   const indent = always || verbosity > 2 ? 4 : undefined;
   const body = (): Record<string, unknown> => {
     const shown = shownResult(e);
-    if (e.shown === 'debug') cleanDebug(shown);
+    if (e.shown === 'debug' || e.debugFailure) cleanDebug(shown);
     return shown;
   };
   const out: string[] = [];
@@ -142,11 +146,10 @@ function hostLine(e: HostResult, verbosity: number, paint: Paint): string[] {
   const color: ColorName = e.status === 'skipped' ? 'skip' : e.status === 'changed' ? 'changed' : 'ok';
   // Ansible ends a skipped item's line with a space.
   const itemText = item ? ` =>${item}${e.status === 'skipped' ? ' ' : ''}` : '';
-  if (!e.verbose && !always) {
-    out.push(paint(`${word}: [${host}]${itemText}`, color));
-    return out;
-  }
-  out.push(paint(`${word}: [${host}]${itemText} => ${pythonJson(body(), indent)}`, color));
+  if (!e.verbose && !always) out.push(paint(`${word}: [${host}]${itemText}`, color));
+  else out.push(paint(`${word}: [${host}]${itemText} => ${pythonJson(body(), indent)}`, color));
+  // A loop whose failed items were ignored: after its last item, whatever that item's status.
+  if (e.ignored) out.push(paint('...ignoring', 'skip'));
   return out;
 }
 
@@ -222,7 +225,8 @@ export class TextReporter implements Reporter {
     },
     host_result: (e) => {
       if (this.pendingTask && e.item === undefined) this.pendingTask.remaining--;
-      if (this.options.diff && !e.noLog) {
+      // A result carries diffs only where the task's diff setting (--diff, or its `diff:` keyword) asked for them.
+      if (!e.noLog) {
         for (const d of e.diff) {
           const text = renderDiff(d);
           if (text) this.print(d.prepared === undefined ? paintDiff(text, this.paint) : text);
@@ -236,7 +240,8 @@ export class TextReporter implements Reporter {
     warning: (e) => {
       // What `write` holds back goes first: the two streams keep their order.
       this.options.flush?.();
-      this.print(e.error ? this.paint(` [ERROR]: ${e.message}`, 'error') : this.paint(`[WARNING]: ${e.message}`, 'warn'), this.options.writeError);
+      const width = this.options.columns ?? displayColumns(undefined);
+      this.print(e.error ? this.paint(errorText(e.message, width), 'error') : this.paint(warningText(e.message, width), 'warn'), this.options.writeError);
     },
     display: (e) => {
       // A prompt waits for the user: no spinner over it, and everything written out.

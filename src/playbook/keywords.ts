@@ -34,12 +34,12 @@ export const INCLUDE_ACTIONS = new Set([
  */
 export const LOOKUP_LOOPS = new Set([
   'with_file', 'with_template', 'with_env', 'with_pipe', 'with_vars', 'with_fileglob', 'with_first_found',
-  'with_lines', 'with_random_choice',
+  'with_lines', 'with_random_choice', 'with_sequence',
 ]);
 
 /** Ansible's with_<lookup> loops that tsplay supports. */
 export const WITH_LOOPS = new Set([
   'with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_flattened', 'with_together',
-  'with_sequence', 'with_nested', 'with_subelements',
+  'with_nested', 'with_cartesian', 'with_subelements', 'with_inventory_hostnames',
   ...LOOKUP_LOOPS,
 ]);

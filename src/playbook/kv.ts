@@ -93,12 +93,84 @@ export function parseKeyValue(text: string, freeFormKeys?: readonly string[]): R
   return args;
 }
 
-/** The free-form text with the recognised k=v words removed, spacing kept. */
+/**
+ * The free-form text with the recognised k=v words removed, put back together
+ * as Ansible's join_args does: its words keep the spacing after them (a
+ * trailing space or newline included), joined by one space.
+ */
 function rawFreeForm(text: string, keys: readonly string[]): string {
-  let out = text;
-  for (const token of splitArgsString(text)) {
-    const key = keyOf(token);
-    if (key !== undefined && keys.includes(key)) out = out.replace(token, '');
+  const kept = freeFormWords(text).filter((word) => {
+    const key = keyOf(word);
+    return key === undefined || !keys.includes(key);
+  });
+  let out = '';
+  for (const word of kept) out += out === '' || out.endsWith('\n') ? word : ` ${word}`;
+  return out;
+}
+
+/** Quote state after `token`, as Ansible's _get_quote_state (a quote after a backslash does not count). */
+function quoteState(token: string, quote: string | null): string | null {
+  for (let i = 0; i < token.length; i++) {
+    const c = token[i]!;
+    if ((c === '"' || c === "'") && token[i - 1] !== '\\') {
+      if (quote === null) quote = c;
+      else if (c === quote) quote = null;
+    }
   }
-  return out.trim();
+  return quote;
+}
+
+function jinjaDepth(token: string, depth: number, open: string, close: string): number {
+  const opened = token.split(open).length - 1;
+  const closed = token.split(close).length - 1;
+  return opened === closed ? depth : Math.max(0, depth + opened - closed);
+}
+
+/**
+ * Free-form words as Ansible's split_args makes them: split on single spaces
+ * and newlines, a run of spaces kept on the word before it, a line's newline
+ * on its last word, quoted strings and Jinja blocks whole.
+ */
+function freeFormWords(text: string): string[] {
+  const words: string[] = [];
+  let quote: string | null = null;
+  const depth = { print: 0, block: 0, comment: 0 };
+  const inJinja = () => depth.print > 0 || depth.block > 0 || depth.comment > 0;
+  const lines = text.split('\n');
+  lines.forEach((line, lineNo) => {
+    const tokens = line.split(' ');
+    let continued = false;
+    tokens.forEach((token, idx) => {
+      if (token === '' && idx !== 0) {
+        if (words.length > 0) words[words.length - 1] += ' ';
+        return;
+      }
+      if (token === '\\' && quote === null) {
+        continued = true;
+        return;
+      }
+      const wasQuoted = quote !== null;
+      quote = quoteState(token, quote);
+      let appended = false;
+      if (quote !== null && !wasQuoted && !inJinja()) {
+        words.push(token);
+        appended = true;
+      } else if ((inJinja() || quote !== null || wasQuoted) && words.length > 0) {
+        const last = words.length - 1;
+        words[last] = idx === 0 && wasQuoted ? `${words[last]}${token}` : tokens.length > 1 ? `${words[last]}${idx > 0 ? ' ' : ''}${token}` : `${words[last]}\n${token}`;
+        appended = true;
+      }
+      for (const [kind, open, close] of [['print', '{{', '}}'], ['block', '{%', '%}'], ['comment', '{#', '#}']] as const) {
+        const before = depth[kind];
+        depth[kind] = jinjaDepth(token, before, open, close);
+        if (depth[kind] !== before && !appended) {
+          words.push(token);
+          appended = true;
+        }
+      }
+      if (!inJinja() && quote === null && !appended && token !== '') words.push(token);
+    });
+    if (lines.length > 1 && lineNo !== lines.length - 1 && !continued && words.length > 0) words[words.length - 1] += '\n';
+  });
+  return words;
 }

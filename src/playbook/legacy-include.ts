@@ -5,6 +5,7 @@
 import type { Raw } from './field-checks.js';
 import { WITH_LOOPS } from './keywords.js';
 import { outputPaint } from '../output/color.js';
+import { deprecationText } from '../output/textwrap.js';
 
 const DEPRECATION =
   '"include" is deprecated, use include_tasks/import_tasks instead. See https://docs.ansible.com/ansible-core/2.14/user_guide/playbooks_reuse_includes.html for details. This feature will be removed in version 2.16. Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.';
@@ -17,7 +18,7 @@ function warnOnce(): void {
   warned = true;
   const setting = (process.env.ANSIBLE_DEPRECATION_WARNINGS ?? 'true').trim().toLowerCase();
   if (['0', 'false', 'no', 'off', 'n', 'f'].includes(setting)) return;
-  process.stderr.write(`${outputPaint()(`[DEPRECATION WARNING]: ${DEPRECATION}`, 'deprecate')}\n`);
+  process.stderr.write(`${outputPaint()(deprecationText(DEPRECATION), 'deprecate')}\n`);
 }
 
 export interface LegacyInclude {

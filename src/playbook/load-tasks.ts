@@ -181,6 +181,7 @@ function loopOf(raw: Raw, loc: SourceLocation): LoopSpec | undefined {
       label: optString(control, 'label', cloc),
       pause: typeof control.pause === 'number' ? control.pause : undefined,
       extended: control.extended === true,
+      extendedAllitems: control.extended_allitems !== false,
     },
   };
 }

@@ -36,6 +36,8 @@ export interface LoopControl {
   label?: string;
   pause?: number;
   extended?: boolean;
+  /** With `extended`, whether ansible_loop.allitems is set (Ansible's default: yes). */
+  extendedAllitems?: boolean;
 }
 
 export interface LoopSpec {

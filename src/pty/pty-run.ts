@@ -3,11 +3,13 @@
 // module) drives it as pexpect.run does: the command split as a shell would
 // (no shell), answers sent when a pattern (a Python regex) matches the output
 // not yet matched, the earliest match first; `timeout` seconds between
-// matches. The command and the answers (secrets) go on stdin, never on a
-// command line.
+// matches. A host without python3 but with the Tcl `expect` program is driven
+// the same way by expect-tcl.ts; the host picks, in the same round trip. The
+// command and the answers (secrets) go on stdin, never on a command line.
 import type { Connection } from '../connection/connection.js';
 import { ModuleFailure } from '../module-api/module-types.js';
-import { quote } from '../host/shell.js';
+import { quote, splitArgs } from '../host/shell.js';
+import { parseTclOutput, pyBytesRepr, tclInput, TCL_RUNNER } from './expect-tcl.js';
 
 export interface PtyRunSpec {
   command: string;
@@ -34,7 +36,7 @@ export interface PtyRunResult {
 
 const PROGRAM = String.raw`
 import base64, datetime, fcntl, json, os, pty, re, select, shlex, shutil, signal, struct, sys, termios, time
-spec = json.load(sys.stdin)
+spec = json.loads(sys.stdin.readline())
 argv = shlex.split(spec["command"])
 prog = argv[0] if "/" in argv[0] else shutil.which(argv[0])
 if not prog or not os.access(prog, os.X_OK) or os.path.isdir(prog):
@@ -108,14 +110,31 @@ print(json.dumps({"out": base64.b64encode(bytes(out)).decode(), "rc": rc, "error
                   "start": str(start), "end": str(end), "delta": str(end - start)}))
 `;
 
-/** Runs the program in a pty on the host; needs python3 there. */
+const NO_RUNNER = '@@tsplay-no-pty-runner@@';
+const TCL = '@@tsplay-expect-tcl@@';
+
+/** Runs the program in a pty on the host: with python3, else with the Tcl `expect` program. */
 export async function ptyRun(conn: Connection, spec: PtyRunSpec): Promise<PtyRunResult> {
   const cd = spec.chdir ? `cd ${quote(spec.chdir)} || exit 1; ` : '';
-  const line = `${cd}if command -v python3 >/dev/null 2>&1; then exec python3 -c ${quote(PROGRAM)}; else echo ${quote('@@no-python3@@')}; fi`;
-  const res = await conn.exec(line, { stdin: JSON.stringify(spec) });
-  if (res.stdout.includes('@@no-python3@@')) {
-    throw new ModuleFailure('expect needs python3 on the host: tsplay drives the program in a pseudo-terminal with python3\'s pty module (pexpect is not needed)');
+  const line =
+    `${cd}if command -v python3 >/dev/null 2>&1; then exec python3 -c ${quote(PROGRAM)}; ` +
+    `elif command -v expect >/dev/null 2>&1; then echo ${TCL}; exec expect -c ${quote(TCL_RUNNER)}; ` +
+    `else echo ${NO_RUNNER}; fi`;
+  // One line for the python runner, then the Tcl runner's fields: the host reads what its runner needs.
+  let stdin = `${JSON.stringify(spec)}\n`;
+  try {
+    stdin += tclInput(splitArgs(spec.command), spec.responses, spec.timeout, spec.echo);
+  } catch {
+    // A command shlex cannot split: python3 reports it; the Tcl runner gets no command.
+    stdin += tclInput([''], spec.responses, spec.timeout, spec.echo);
   }
+  const res = await conn.exec(line, { stdin });
+  if (res.stdout.includes(NO_RUNNER)) {
+    throw new ModuleFailure(
+      'expect needs python3 or the expect program (Tcl) on the host, and it has neither: tsplay drives the command in a pseudo-terminal with one of them (pexpect is not needed)',
+    );
+  }
+  if (res.stdout.startsWith(TCL)) return tclResult(spec, res.stdout, res.stderr, res.rc);
   let parsed: { out?: string; rc: number | null; error?: string | null; fail?: string; start: string; end: string; delta: string };
   try {
     parsed = JSON.parse(res.stdout.trim().split('\n').pop() ?? '');
@@ -132,4 +151,15 @@ export async function ptyRun(conn: Connection, spec: PtyRunSpec): Promise<PtyRun
     delta: parsed.delta,
     ...(parsed.error ? { error: parsed.error } : {}),
   };
+}
+
+function tclResult(spec: PtyRunSpec, stdout: string, stderr: string, rc: number): PtyRunResult {
+  const run = parseTclOutput(stdout);
+  if (!run) throw new ModuleFailure(`expect: the expect (Tcl) runner failed: ${stderr.trim() || stdout.trim() || `exit ${rc}`}`);
+  if (run.fail !== undefined) {
+    const msg = `The command was not found or was not executable: ${run.fail}.`;
+    throw new ModuleFailure(msg, { exception: `pexpect.exceptions.ExceptionPexpect: ${msg}\n` });
+  }
+  const error = run.nomore && `No remaining responses for '${spec.responses[run.nomore.index]![0]}', output was '${pyBytesRepr(run.nomore.seen)}'`;
+  return { output: run.out.toString('utf8'), rc: run.rc, start: run.start, end: run.end, delta: run.delta, ...(error ? { error } : {}) };
 }

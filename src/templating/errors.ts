@@ -28,6 +28,25 @@ export class PyTypeError extends TemplateError {
   }
 }
 
+/**
+ * A Python exception Ansible lets through uncaught (ZeroDivisionError): the
+ * task fails with its traceback, and a conditional with its bare message.
+ */
+export class PyException extends TemplateError {
+  constructor(
+    readonly pyClass: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PyException';
+  }
+
+  /** A traceback's shape; Ansible's callback shows its last line. */
+  get traceback(): string {
+    return `Traceback (most recent call last):\n  File "<template>", line 1, in root\n${this.pyClass}: ${this.message}\n`;
+  }
+}
+
 /** A PyTypeError as Ansible reports it, naming the template it happened in. */
 export class TemplateTypeError extends TemplateError {
   constructor(text: string, cause: string) {

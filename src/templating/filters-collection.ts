@@ -1,10 +1,10 @@
 // List and dict filters: first/last, sort, unique, min/max/sum, map/select/
 // reject(attr), dict2items/items2dict, combine, zip, flatten, set operations...
 import { param, type Args } from './args.js';
-import { TemplateError } from './errors.js';
+import { PyException, TemplateError } from './errors.js';
 import { getAttr } from './methods.js';
-import { isMapping, pyAdd, pyCompare, pyEquals, truthy } from './python-ops.js';
-import { pyStr, tuple } from './python-repr.js';
+import { isMapping, pyAdd, pyCompare, pyEquals, truthy, typeName } from './python-ops.js';
+import { pyRepr, pyStr, tuple } from './python-repr.js';
 import type { FilterTable } from './registry.js';
 import type { RenderContext } from './runtime.js';
 import { toList } from './filters-core.js';
@@ -142,19 +142,18 @@ export const collectionFilters: FilterTable = {
   rejectattr: (v, a, ctx) => selectOrReject(v, a, ctx, false, true),
   dictsort: (v, a) => {
     if (!isMapping(v)) throw new TemplateError('You can only sort dictionaries.');
-    const caseSensitive = Boolean(param(a, 0, 'case_sensitive', false));
-    const byValue = String(param(a, 1, 'by', 'key')) === 'value';
-    const reverse = Boolean(param(a, 2, 'reverse', false));
+    const caseSensitive = truthy(param(a, 0, 'case_sensitive', false));
+    const by = pyStr(param(a, 1, 'by', 'key'));
+    if (by !== 'key' && by !== 'value') throw new PyException('jinja2.exceptions.FilterArgumentError', 'You can only sort by either "key" or "value"');
+    const byValue = by === 'value';
+    const reverse = truthy(param(a, 2, 'reverse', false));
     const keyOf = (pair: [string, unknown]) => {
       const x = byValue ? pair[1] : pair[0];
       return typeof x === 'string' && !caseSensitive ? x.toLowerCase() : x;
     };
     const pairs = Object.entries(v).map(([k, x]) => tuple([k, x])) as unknown as [string, unknown][];
-    pairs.sort((p, q) => {
-      const [x, y] = [keyOf(p), keyOf(q)] as [never, never];
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    if (reverse) pairs.reverse();
+    // Python's sort is stable also when reversed: equal keys keep their order
+    pairs.sort((p, q) => (reverse ? -1 : 1) * pyCompare(keyOf(p), keyOf(q)));
     return pairs;
   },
   dict2items: (v, a) => {
@@ -164,13 +163,24 @@ export const collectionFilters: FilterTable = {
     return Object.keys(v).map((key) => ({ [k]: key, [val]: v[key] }));
   },
   items2dict: (v, a) => {
-    const k = String(param(a, 0, 'key_name', 'key'));
-    const val = String(param(a, 1, 'value_name', 'value'));
+    const k = param(a, 0, 'key_name', 'key');
+    const val = param(a, 1, 'value_name', 'value');
+    if (!Array.isArray(v)) throw new TemplateError(`items2dict requires a list, got <class '${typeName(v)}'> instead.`);
+    // As Python's item[key]: a mapping by key, a list or string by index (pairs: key_name=0, value_name=1).
+    const get = (item: unknown, key: unknown): unknown => {
+      if (isMapping(item)) {
+        if (!(String(key) in item)) throw new TemplateError(`items2dict requires each dictionary in the list to contain the keys '${pyStr(k)}' and '${pyStr(val)}', got ${pyRepr(v)} instead.`);
+        return item[String(key)];
+      }
+      if ((Array.isArray(item) || typeof item === 'string') && typeof key === 'number' && Number.isInteger(key)) {
+        const at = key < 0 ? item.length + key : key;
+        if (at < 0 || at >= item.length) throw new PyException('IndexError', `${Array.isArray(item) ? 'list' : 'string'} index out of range`);
+        return item[at];
+      }
+      throw new TemplateError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`);
+    };
     const out: Record<string, unknown> = {};
-    for (const item of toList(v)) {
-      if (!isMapping(item)) throw new TemplateError(`items2dict requires a list of dictionaries`);
-      out[pyStr(item[k])] = item[val];
-    }
+    for (const item of v) out[pyStr(get(item, k))] = get(item, val);
     return out;
   },
   combine: (v, a) => {
@@ -227,11 +237,15 @@ export const collectionFilters: FilterTable = {
     const l = toList(v);
     const per = Math.floor(l.length / n);
     const extra = l.length % n;
+    const fill = param<unknown>(a, 1, 'fill_with', null);
     const out: unknown[][] = [];
     let off = 0;
     for (let i = 0; i < n; i++) {
       const len = per + (i < extra ? 1 : 0);
-      out.push(l.slice(off, off + len));
+      const part = l.slice(off, off + len);
+      // as Jinja: every slice past the longer ones gets the filler (all of them when they are even)
+      if (fill !== null && fill !== undefined && i >= extra) part.push(fill);
+      out.push(part);
       off += len;
     }
     return out;

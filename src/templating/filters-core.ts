@@ -1,11 +1,13 @@
 // Type and value filters: default, bool, int, float, string, length, list,
 // ternary, mandatory, type_debug, abs, round...
 import { param } from './args.js';
-import { TemplateError } from './errors.js';
+import { PyException, TemplateError } from './errors.js';
 import { numAbs } from './py-arith.js';
 import { PyFloat, isFloat, mkFloat, mkInt } from './py-float.js';
 import { isMapping, truthy, typeName } from './python-ops.js';
 import { pyStr } from './python-repr.js';
+import { PyRandom, seededRandom } from './py-random.js';
+import { randomInt } from 'node:crypto';
 import type { FilterTable } from './registry.js';
 import { isUndefined } from './undefined.js';
 import { currentState } from './runtime.js';
@@ -151,16 +153,26 @@ export const coreFilters: FilterTable = {
     if ((v === null || v === undefined) && none !== null) return none;
     return truthy(v) ? param(a, 0, 'true_val') : param(a, 1, 'false_val');
   },
+  // Ansible's rand(): randrange(start, end, step) for an int, choice() for a sequence;
+  // seeded with Python's random.Random(seed), else unseeded.
   random: (v, a) => {
+    const seed = param<unknown>(a, 2, 'seed', null);
+    const r = seed === null || seed === undefined ? new PyRandom(randomInt(2 ** 32)) : seededRandom(seed);
+    const start = param<unknown>(a, 0, 'start', null);
+    const step = param<unknown>(a, 1, 'step', null);
     if (isFloat(v)) throw new TemplateError('random can only be used on sequences and integers');
-    if (typeof v === 'number') {
-      const start = Number(param(a, 0, 'start', 0));
-      const step = Number(param(a, 1, 'step', 1));
-      const n = Math.ceil((v - start) / step);
-      return start + Math.floor(Math.random() * n) * step;
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') {
+      const int = (x: unknown) => (typeof x === 'bigint' ? x : Number(x));
+      return r.randrange(truthy(start) ? int(start) : 0, int(v), truthy(step) ? int(step) : 1);
     }
-    const l = toList(v);
-    return l[Math.floor(Math.random() * l.length)];
+    if (typeof v !== 'string' && !Array.isArray(v) && !isMapping(v)) throw new TemplateError('random can only be used on sequences and integers');
+    if (truthy(start) || truthy(step)) throw new TemplateError('start and step can only be used with integer values');
+    const items = typeof v === 'string' ? [...v] : isMapping(v) ? Object.keys(v) : v;
+    if (items.length === 0) throw new PyException('IndexError', 'Cannot choose from an empty sequence');
+    const i = r.randbelow(items.length);
+    // Python's choice() indexes a dict with the number: a KeyError (string keys never match)
+    if (isMapping(v)) throw new PyException('KeyError', String(i));
+    return items[i];
   },
 };
 coreFilters.d = coreFilters.default as NonNullable<FilterTable['d']>;

@@ -5,7 +5,16 @@ import { param } from './args.js';
 import { md5Crypt, shaCrypt } from './crypt.js';
 import { TemplateError } from './errors.js';
 import { pyStr } from './python-repr.js';
+import { typeName } from './python-ops.js';
+import { encryptVault, isVaultText } from '../vault/envelope.js';
+import { openVault } from '../vault/secrets.js';
 import type { FilterTable } from './registry.js';
+
+/** The vault filters' secret: a string (Python's str or bytes). */
+function vaultSecretArg(secret: unknown, why: string): Buffer {
+  if (typeof secret !== 'string') throw new TemplateError(`${why}: <class '${typeName(secret)}'>`);
+  return Buffer.from(secret, 'utf8');
+}
 
 const SALT_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./';
 const ANSIBLE_UUID_NAMESPACE = '361E6D51-FAEC-444A-9079-341386DA8E2E';
@@ -61,6 +70,25 @@ export const cryptoFilters: FilterTable = {
       optionalNumber(param(a, 2, 'salt_size', null)),
       optionalNumber(param(a, 3, 'rounds', null)),
     );
+  },
+  vault: (v, a) => {
+    const secret = vaultSecretArg(param(a, 0, 'secret'), 'Secret passed is required to be a string, instead we got');
+    if (typeof v !== 'string') throw new TemplateError(`Can only vault strings, instead we got: <class '${typeName(v)}'>`);
+    const salt = param<unknown>(a, 1, 'salt', null);
+    if (salt !== null && pyStr(salt) === '') throw new TemplateError('Unable to encrypt: Empty or invalid salt passed');
+    const saltBytes = salt === null ? undefined : Buffer.from(pyStr(salt), 'utf8');
+    return encryptVault(Buffer.from(v, 'utf8'), secret, pyStr(param(a, 2, 'vaultid', 'filter_default')), saltBytes);
+  },
+  unvault: (v, a) => {
+    const secret = vaultSecretArg(param(a, 0, 'secret'), 'Secret passed is required to be as string, instead we got');
+    if (typeof v !== 'string') throw new TemplateError(`Vault should be in the form of a string, instead we got: <class '${typeName(v)}'>`);
+    if (!isVaultText(v)) return v;
+    try {
+      return openVault(v, '', undefined, [{ id: pyStr(param(a, 1, 'vaultid', 'filter_default')), password: secret }]).plaintext.toString('utf8');
+    } catch (e) {
+      // Ansible names no source for a string it cannot open
+      throw new TemplateError(`Unable to decrypt: ${(e as Error).message.replace(/ (on|in) (?=:|$)/, '')}`);
+    }
   },
   to_uuid: (v, a) => uuid5(pyStr(param(a, 0, 'namespace', ANSIBLE_UUID_NAMESPACE)), pyStr(v)),
 };

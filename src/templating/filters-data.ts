@@ -8,7 +8,8 @@ import { attrPath } from './filters-collection.js';
 import { toList } from './filters-core.js';
 import { getAttr } from './methods.js';
 import { isNumeric, mkFloat } from './py-float.js';
-import { isMapping, pyCompare, pyEquals } from './python-ops.js';
+import { isMapping, pyCompare, pyEquals, truthy } from './python-ops.js';
+import { seededRandom } from './py-random.js';
 import { pyRepr, pyStr, tuple } from './python-repr.js';
 import type { FilterTable } from './registry.js';
 import { defined } from './undefined.js';
@@ -110,9 +111,16 @@ export const dataFilters: FilterTable = {
     const r = param<unknown>(a, 0, 'r', null);
     return permutations(pool, r === null ? pool.length : Number(r)).map(tuple);
   },
-  // Unseeded, as Ansible's SystemRandom; a seeded shuffle keeps the order (Python's Mersenne Twister is not reproduced).
-  shuffle: (v) => {
+  // randomize_list(): seeded with Python's random.Random(seed) when the seed is truthy;
+  // any failure (a seed Python refuses) leaves the list as it was, as there.
+  shuffle: (v, a) => {
     const l = toList(v);
+    const seed = param<unknown>(a, 0, 'seed', null);
+    try {
+      if (truthy(seed)) return seededRandom(seed).shuffle(l);
+    } catch {
+      return l;
+    }
     for (let i = l.length - 1; i > 0; i--) {
       const j = randomInt(i + 1);
       [l[i], l[j]] = [l[j], l[i]];

@@ -3,12 +3,12 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { posix as path } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { param } from './args.js';
-import { TemplateError } from './errors.js';
+import { PyException, TemplateError } from './errors.js';
 import { getAttr, pyCapitalize, pySplit, pyTitle } from './methods.js';
 import { isMapping, truthy } from './python-ops.js';
-import { pyStr, tuple } from './python-repr.js';
+import { pyRepr, pyStr, tuple } from './python-repr.js';
 import { regexFindall, regexReplace, pyRegex, expandReplacement, reEscape } from './regex.js';
 import type { FilterTable } from './registry.js';
 import { defined } from './undefined.js';
@@ -148,7 +148,7 @@ export const stringFilters: FilterTable = {
     return /^\/+$/.test(head) ? head : head.replace(/\/+$/, '');
   },
   splitext: (v) => splitext(str(v)),
-  expanduser: (v) => str(v).replace(/^~(?=$|\/)/, process.env.HOME ?? homedir()),
+  expanduser: (v) => expandUser(str(v)),
   realpath: (v) => {
     const p = path.resolve(str(v));
     try {
@@ -158,7 +158,53 @@ export const stringFilters: FilterTable = {
     }
   },
   relpath: (v, a) => path.relative(str(param(a, 0, 'start', process.cwd())), str(v)) || '.',
-  comment: (v) => `#\n# ${str(v).split('\n').join('\n# ')}\n#`,
+  comment: (v, a) => comment(str(v), str(param(a, 0, 'style', 'plain')), a.kw),
 };
 
 export { expandReplacement };
+
+/** os.path.expanduser: `~` is $HOME, `~name` that user's home from the passwd file; an unknown user stays as written. */
+function expandUser(p: string): string {
+  const m = /^~([^/]*)/.exec(p);
+  if (!m) return p;
+  let home: string | undefined;
+  if (m[1] === '') home = process.env.HOME ?? homedir();
+  else {
+    try {
+      const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === m[1]);
+      home = line?.split(':')[5];
+    } catch {
+      home = undefined;
+    }
+  }
+  if (home === undefined) return p;
+  return (home.replace(/\/+$/, '') || '/') + p.slice(m[0].length);
+}
+
+const COMMENT_STYLES: Record<string, Record<string, string>> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+
+/** Ansible's comment filter: the text decorated line by line, framed by prefix/postfix lines and beginning/end. */
+function comment(text: string, style: string, kw: Record<string, unknown>): string {
+  const styleParams = COMMENT_STYLES[style];
+  if (!styleParams) throw new PyException('KeyError', pyRepr(style));
+  const around = ('decoration' in kw ? str(kw.decoration) : styleParams.decoration!).trimEnd();
+  const p: Record<string, unknown> = {
+    newline: '\n', beginning: '', prefix: around, prefix_count: 1, decoration: '', postfix: around, postfix_count: 1, end: '',
+    ...styleParams, ...kw,
+  };
+  const [nl, deco] = [str(p.newline), str(p.decoration)];
+  const beginning = p.beginning ? `${str(p.beginning)}${nl}` : '';
+  const prefixCount = Math.max(0, Number(p.prefix_count));
+  let prefix = '';
+  if (p.prefix) prefix = (str(p.prefix) !== nl ? `${str(p.prefix)}${nl}` : nl).repeat(prefixCount);
+  const body = `${deco}${text.split(nl).join(`${nl}${deco}`)}`.split(`${deco}${nl}`).join(`${deco.trimEnd()}${nl}`);
+  const postfix = ['', ...Array.from({ length: Math.max(0, Number(p.postfix_count)) }, () => str(p.postfix))].join(nl);
+  const end = p.end ? `${nl}${str(p.end)}` : '';
+  return `${beginning}${prefix}${body}${postfix}${end}`;
+}

@@ -12,13 +12,16 @@
 //  - numbers are read as Jinja reads them (jinja-lexer.ts), so `item.0.name` is
 //    two lookups and `1e3`, `1_000` are numbers;
 //  - `for x in xs if cond` filters the items (loop.* counts the filtered ones),
-//    and loop.cycle/previtem/nextitem/depth exist;
+//    loop.cycle/previtem/nextitem/depth/changed exist, and `recursive` loops
+//    render loop(children) one level deeper;
+//  - `{% filter a(x) | b %}` applies a chain of filters;
 //  - `{% set %}` inside a loop body stays in that loop (Jinja's scoping), and
 //    `{% set ns.attr = v %}` assigns to a namespace().
 import { compiler, lexer, nodes, parser, type AnyClass, type AnyNode } from './nunjucks-internals.js';
 import { simpleRoot, simpleTemplateParts } from './simple-template.js';
 import { templateCodeStore } from './code-store.js';
 import { jinjaTokens } from './jinja-lexer.js';
+import { markFoldedNonFinite } from './const-fold.js';
 
 const Parser: AnyClass = parser.Parser;
 const Compiler: AnyClass = compiler.Compiler;
@@ -35,6 +38,16 @@ function special(name: string, tok: { lineno: number; colno: number }, args: Any
     new nodes.NodeList(tok.lineno, tok.colno, args),
   );
 }
+
+/** A node type of our own, with its fields (nunjucks' Node.extend takes no field list). */
+function nodeType(name: string, fields: string[]): AnyClass {
+  const type: AnyClass = nodes.Node.extend(name);
+  Object.defineProperty(type.prototype, 'fields', { get: () => fields });
+  return type;
+}
+
+// `{% with a = x, b = y %}...{% endwith %}`: names bound for the body only.
+const WithNode = nodeType('With', ['targets', 'values', 'body']);
 
 const TEST_ARG_START = new Set([
   lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE,
@@ -82,6 +95,75 @@ class JinjaParser extends Parser {
     return node;
   }
 
+  // nunjucks reads `{% endraw %}` by itself: trim_blocks drops the newline after it, as after any tag.
+  parseRaw(tagName?: string): AnyNode {
+    const node = super.parseRaw(tagName);
+    const tokens = this.tokens as { trimBlocks: boolean; current(): string; forward(): void; str: string; index: number };
+    if (tokens.trimBlocks) {
+      if (tokens.current() === '\r' && tokens.str[tokens.index + 1] === '\n') tokens.forward();
+      if (tokens.current() === '\n') tokens.forward();
+    }
+    return node;
+  }
+
+  // `{% block name scoped %}`, `required`: nunjucks' blocks see the loop's
+  // variables anyway (a block is called with the current frame).
+  parseBlock(): AnyNode {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('block')) this.fail('parseBlock: expected block', tag.lineno, tag.colno);
+    const node = new nodes.Block(tag.lineno, tag.colno);
+    node.name = this.parsePrimary();
+    if (!(node.name instanceof nodes.Symbol)) this.fail('parseBlock: variable name expected', tag.lineno, tag.colno);
+    while (this.skipSymbol('scoped') || this.skipSymbol('required'));
+    this.advanceAfterBlockEnd(tag.value);
+    node.body = this.parseUntilBlocks('endblock');
+    this.skipSymbol('endblock');
+    this.skipSymbol(node.name.value);
+    const tok = this.peekToken();
+    if (!tok) this.fail('parseBlock: expected endblock, got end of file');
+    this.advanceAfterBlockEnd(tok.value);
+    return node;
+  }
+
+  // Statements nunjucks lacks: with, autoescape.
+  parseStatement(): AnyNode {
+    const tok = this.peekToken();
+    const blocked = (this.breakOnBlocks as string[] | undefined)?.includes(tok?.value);
+    if (tok?.type === lexer.TOKEN_SYMBOL && !blocked) {
+      if (tok.value === 'with') return this.parseWith();
+      if (tok.value === 'autoescape') return this.parseAutoescape();
+    }
+    return super.parseStatement();
+  }
+
+  parseWith(): AnyNode {
+    const tag = this.nextToken();
+    const node = new WithNode(tag.lineno, tag.colno, [], [], null);
+    while (this.peekToken().type !== lexer.TOKEN_BLOCK_END) {
+      if (node.targets.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('expected comma between with assignments', tag.lineno, tag.colno);
+      const target = this.parsePrimary();
+      if (!(target instanceof nodes.Symbol)) this.fail('with: a name expected', tag.lineno, tag.colno);
+      if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) this.fail('with: expected =', tag.lineno, tag.colno);
+      node.targets.push(target);
+      node.values.push(this.parseExpression());
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    node.body = this.parseUntilBlocks('endwith');
+    this.advanceAfterBlockEnd();
+    return node;
+  }
+
+  // Ansible's templates never escape (what `{% autoescape true %}` renders
+  // under ansible-playbook too): the block is its body.
+  parseAutoescape(): AnyNode {
+    const tag = this.nextToken();
+    this.parseExpression();
+    this.advanceAfterBlockEnd(tag.value);
+    const body = this.parseUntilBlocks('endautoescape');
+    this.advanceAfterBlockEnd();
+    return body;
+  }
+
   // Jinja's include: `ignore missing`, then `with context` / `without context`
   parseInclude(): AnyNode {
     const tag = this.peekToken();
@@ -120,7 +202,7 @@ class JinjaParser extends Parser {
   }
 
   // Jinja's for: the iterable is not an inline if, so `for x in xs if cond`
-  // filters; `recursive` loops are refused clearly.
+  // filters; `recursive` marks a loop whose body may call loop(items).
   parseFor(): AnyNode {
     const forTok = this.peekToken();
     if (!forTok || forTok.type !== lexer.TOKEN_SYMBOL || forTok.value !== 'for') return super.parseFor();
@@ -137,7 +219,7 @@ class JinjaParser extends Parser {
     if (!this.skipSymbol('in')) this.fail('parseFor: expected "in" keyword for loop', forTok.lineno, forTok.colno);
     node.arr = this.parseOr();
     if (this.skipSymbol('if')) node.loopFilter = this.parseExpression();
-    if (this.skipSymbol('recursive')) this.fail('recursive for loops are not supported', forTok.lineno, forTok.colno);
+    if (this.skipSymbol('recursive')) node.recursive = true;
     this.advanceAfterBlockEnd(forTok.value);
     node.body = this.parseUntilBlocks('endfor', 'else');
     if (this.skipSymbol('else')) {
@@ -145,6 +227,61 @@ class JinjaParser extends Parser {
       node.else_ = this.parseUntilBlocks('endfor');
     }
     this.advanceAfterBlockEnd();
+    return node;
+  }
+
+  // `name(args) | other ...` up to the block's end: the filters of a filter
+  // block or a set block, applied in turn to what `body` captures.
+  parseFilterChain(tag: { value: string }, body: () => AnyNode): AnyNode {
+    const chain: { name: AnyNode; args: AnyNode[] }[] = [];
+    do {
+      const name = this.parseFilterName();
+      chain.push({ name, args: this.parseFilterArgs(name) });
+    } while (this.skip(lexer.TOKEN_PIPE));
+    this.advanceAfterBlockEnd(tag.value);
+    let node = body();
+    for (const { name, args } of chain) node = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [node, ...args]));
+    return node;
+  }
+
+  // `{% filter name(args) | other %}`: Jinja allows a chain, nunjucks one filter.
+  parseFilterStatement(): AnyNode {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('filter')) this.fail('parseFilterStatement: expected filter');
+    const node = this.parseFilterChain(tag, () => {
+      const captured = new nodes.Capture(tag.lineno, tag.colno, this.parseUntilBlocks('endfilter'));
+      this.advanceAfterBlockEnd();
+      return captured;
+    });
+    return new nodes.Output(tag.lineno, tag.colno, [node]);
+  }
+
+  // A set block may filter what it captures: `{% set x | trim %}...{% endset %}`.
+  parseSet(): AnyNode {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('set')) this.fail('parseSet: expected set', tag.lineno, tag.colno);
+    const node = new nodes.Set(tag.lineno, tag.colno, []);
+    let target: AnyNode;
+    while ((target = this.parsePrimary())) {
+      node.targets.push(target);
+      if (!this.skip(lexer.TOKEN_COMMA)) break;
+    }
+    const capture = (): AnyNode => {
+      const captured = new nodes.Capture(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+      this.advanceAfterBlockEnd();
+      return captured;
+    };
+    if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+      node.value = this.parseExpression();
+      this.advanceAfterBlockEnd(tag.value);
+    } else if (this.skip(lexer.TOKEN_PIPE)) {
+      node.value = this.parseFilterChain(tag, capture);
+    } else if (this.skip(lexer.TOKEN_BLOCK_END)) {
+      node.body = capture();
+      node.value = null;
+    } else {
+      this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+    }
     return node;
   }
 
@@ -191,12 +328,33 @@ class JinjaParser extends Parser {
   }
 }
 
+// Ansible's STRING_TYPE_FILTERS: their result is a NativeJinjaText, which
+// type_debug names (not str) when it is applied to it directly (by these short
+// names only: Ansible does not wrap `ansible.builtin.to_json`).
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+function typeDebugOfNativeText(node: AnyNode): boolean {
+  if (!(node instanceof nodes.Filter) || node.name?.value !== 'type_debug' || node.args?.children?.length !== 1) return false;
+  const arg = node.args.children[0];
+  return arg instanceof nodes.Filter && STRING_TYPE_FILTERS.has(arg.name?.value as string);
+}
+
 const PY_LITERALS: Record<string, string> = { True: 'true', False: 'false', None: 'null' };
 const BINARY: Record<string, string> = {
   Add: 'pyAdd', Sub: 'pySub', Mul: 'pyMul', Div: 'pyDiv', FloorDiv: 'pyFloorDiv', Mod: 'pyMod', Pow: 'pyPow', Concat: 'pyConcat',
 };
 
 class JinjaCompiler extends Compiler {
+  // A folded inf/nan Jinja would write into its code as a name (const-fold.ts).
+  compile(node: AnyNode, frame: AnyNode): void {
+    if (node?.pyNameError) this._emit(`runtime.pyNameError(${JSON.stringify(node.pyNameError)})`);
+    else if (typeDebugOfNativeText(node)) {
+      this._emit('runtime.nativeJinjaTextType(');
+      this.compile(node.args.children[0], frame);
+      this._emit(')');
+    } else super.compile(node, frame);
+  }
+
   truth(node: AnyNode): AnyNode {
     return special('__tsplay_truthy__', node, [node]);
   }
@@ -210,6 +368,7 @@ class JinjaCompiler extends Compiler {
   compileSymbol(node: AnyNode, frame: AnyNode): void {
     const lit = PY_LITERALS[node.value as string];
     if (lit !== undefined && !frame.lookup(node.value)) this._emit(lit);
+    else if (node.value === 'self' && !frame.lookup('self')) this._emit('runtime.selfBlocks(env, context, frame)');
     else super.compileSymbol(node, frame);
   }
 
@@ -266,21 +425,94 @@ class JinjaCompiler extends Compiler {
   }
 
   compileFor(node: AnyNode, frame: AnyNode): void {
+    if (node.recursive) {
+      this.compileRecursiveFor(node, frame);
+      return;
+    }
     if (node.loopFilter) {
       const filtered = special('__tsplay_loop_filter__', node.arr, [node.arr]);
       filtered.__loopFilter = { cond: node.loopFilter, name: node.name };
       node.arr = filtered;
       node.loopFilter = undefined;
     }
+    // loop.changed remembers its last values across the iterations of this loop.
+    node.__changed = this._tmpid();
+    this._emitLine(`var ${node.__changed as string} = runtime.loopChangedState();`);
     super.compileFor(node, frame);
   }
 
+  // A `recursive` loop is a function of its items and depth that renders the
+  // loop into a string; `loop(children)` calls it again one level deeper.
+  compileRecursiveFor(node: AnyNode, frame: AnyNode): void {
+    const fn = this._tmpid() as string;
+    const items = this._tmpid() as string;
+    const depth = this._tmpid() as string;
+    const arr = node.arr;
+    // The loop body reads its items through a name bound to the function's parameter.
+    const itemsName = `__tsplay_items_${items}`;
+    const inner = frame.push();
+    inner.set(itemsName, items);
+    node.arr = new nodes.Symbol(arr.lineno, arr.colno, itemsName);
+    node.recursive = false;
+    node.__depth = depth;
+    node.__recurse = fn;
+    const buffer = this.buffer as string;
+    this._emitLine(`var ${fn} = function(${items}, ${depth}) {`);
+    this.buffer = 'output';
+    this._emitLine('var output = "";');
+    this.compileFor(node, inner);
+    this._emitLine('return output;');
+    this._emitLine('};');
+    this.buffer = buffer;
+    this._emit(`${buffer} += ${fn}(`);
+    this._compileExpression(arr, frame);
+    this._emitLine(', 1);');
+  }
+
   _emitLoopBindings(node: AnyNode, arr: string, i: string, len: string): void {
+    // In a recursive loop, `loop` is callable; loop.* are set on it.
+    if (node.__recurse) this._emitLine(`frame.set("loop", runtime.recursiveLoop(${node.__recurse as string}, ${node.__depth as string}));`);
     super._emitLoopBindings(node, arr, i, len);
     this._emitLine(`frame.set("loop.cycle", runtime.loopCycle(${i}));`);
     this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : runtime.noLoopItem("previtem"));`);
     this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : runtime.noLoopItem("nextitem"));`);
-    this._emitLine('frame.set("loop.depth", 1); frame.set("loop.depth0", 0);');
+    if (node.__changed) this._emitLine(`frame.set("loop.changed", runtime.loopChanged(${node.__changed as string}));`);
+    if (node.__depth) this._emitLine(`frame.set("loop.depth", ${node.__depth as string}); frame.set("loop.depth0", ${node.__depth as string} - 1);`);
+    else this._emitLine('frame.set("loop.depth", 1); frame.set("loop.depth0", 0);');
+  }
+
+  // A macro's body also sees `varargs` and `kwargs` (the header is the first
+  // lines nunjucks' _compileMacro emits; they hold the keyword object `kwargs`).
+  _compileMacro(node: AnyNode, frame: AnyNode): string {
+    const emitLines = this._emitLines as (...lines: string[]) => void;
+    this._emitLines = (...lines: string[]): void => {
+      this._emitLines = emitLines;
+      emitLines.call(this, ...lines, 'frame.set("varargs", runtime.macroExtra(kwargs, "varargs")); frame.set("kwargs", runtime.macroExtra(kwargs, "kwargs"));');
+    };
+    try {
+      return super._compileMacro(node, frame) as string;
+    } finally {
+      this._emitLines = emitLines;
+    }
+  }
+
+  // with's values are read outside it; its names are bound in a new scope.
+  compileWith(node: AnyNode, frame: AnyNode): void {
+    const ids = (node.values as AnyNode[]).map((value) => {
+      const id = this._tmpid() as string;
+      this._emit(`var ${id} = `);
+      this._compileExpression(value, frame);
+      this._emitLine(';');
+      return id;
+    });
+    const inner = frame.push();
+    this._emitLine('frame = frame.push();');
+    (node.targets as AnyNode[]).forEach((target, i) => {
+      inner.set(target.value, ids[i]);
+      this._emitLine(`frame.set(${JSON.stringify(String(target.value))}, ${ids[i]!});`);
+    });
+    this._withScopedSyntax(() => this.compile(node.body, inner));
+    this._emitLine('frame = frame.pop();');
   }
 
   // `{% set ns.attr = v %}` sets a namespace's attribute; a plain set binds in
@@ -478,6 +710,7 @@ const LEX_OPTS = { trimBlocks: true, lstripBlocks: false, autoescape: false };
 export function templateCode(src: string, name: string): string {
   const p = new (JinjaParser as AnyClass)(jinjaTokens(src, LEX_OPTS));
   const ast = p.parseAsRoot();
+  markFoldedNonFinite(ast);
   const c = new (JinjaCompiler as AnyClass)(name, false);
   c.compile(ast);
   return c.getCode() as string;

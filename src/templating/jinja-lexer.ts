@@ -3,6 +3,9 @@
 // reads numbers with its own rules: a float needs digits after its point or an
 // exponent and never follows a `.` (so `item.0.name` is two lookups), `_`
 // separates digits, and integers may be written 0x.., 0o.., 0b...
+// It also reads Jinja's `+` block modifiers: `{%+` (lstrip_blocks off for that
+// tag: Ansible has it off anyway) and `+%}` (the newline after the tag is kept,
+// though trim_blocks is on).
 import { lexer } from './nunjucks-internals.js';
 
 const FLOAT = /^(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/;
@@ -52,6 +55,19 @@ export function jinjaTokens(src: string, options: object): Tokenizer {
   const next = tk.nextToken.bind(tk);
   tk.nextToken = () => {
     if (tk.in_code) {
+      if (tk.str.startsWith('+', tk.index) && tk.str.startsWith('{%', tk.index - 2)) {
+        tk.index++;
+        tk.colno++;
+      }
+      if (tk.str.startsWith('+%}', tk.index)) {
+        tk.index++;
+        tk.colno++;
+        const end = tk.index + 2;
+        const { lineno, colno } = tk;
+        const token = next();
+        if (tk.index > end) Object.assign(tk, { index: end, lineno, colno: colno + 2 });
+        return token;
+      }
       const c = tk.str.charAt(tk.index);
       if (c >= '0' && c <= '9') {
         const token = numberToken(tk);

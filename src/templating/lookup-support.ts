@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Args } from './args.js';
+import { TemplateError } from './errors.js';
 import type { RenderContext } from './runtime.js';
 
 /** Set when a lookup feeds a `with_<lookup>` loop. */
@@ -33,4 +34,30 @@ export function findInSearchPath(term: string, subdir: string, searchPaths: stri
 /** The same for a directory (fileglob's `dir/` part). */
 export function findDirInSearchPath(term: string, subdir: string, searchPaths: string[]): string | undefined {
   return findIn(term, subdir, searchPaths, 'directory');
+}
+
+/**
+ * A failure a lookup reports itself (Ansible's AnsibleLookupError, or with
+ * `options` an AnsibleOptionsError): shown as it is, not wrapped as an
+ * unhandled exception; only an options error ignores `errors=`.
+ */
+export class LookupFailure extends TemplateError {
+  constructor(
+    message: string,
+    readonly options = false,
+  ) {
+    super(message);
+    this.name = 'LookupFailure';
+  }
+}
+
+/** An error of a named Python class (ansible.errors.AnsibleParserError, configparser.ParsingError...) a lookup raises; wrapped naming that class. */
+export class AnsibleClassError extends TemplateError {
+  constructor(
+    message: string,
+    readonly pyClass: string,
+  ) {
+    super(message);
+    this.name = 'AnsibleClassError';
+  }
 }

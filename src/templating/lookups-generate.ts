@@ -9,6 +9,7 @@ import { cryptoFilters } from './filters-crypto.js';
 import type { Lookup } from './lookup-support.js';
 import { percentFormat } from './python-ops.js';
 import { pyStr } from './python-repr.js';
+import { type PyRandom, seededRandom } from './py-random.js';
 import type { RenderContext } from './runtime.js';
 
 /** Python's int(text, 0). */
@@ -84,6 +85,8 @@ const CHAR_SETS: Record<string, string> = {
   octdigits: '01234567',
   punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
 };
+const choiceOf = (r: PyRandom, chars: string[]) => () => r.choice(chars);
+
 const PASSWORD_PARAMS = new Set(['length', 'encrypt', 'chars', 'ident', 'seed']);
 
 function candidateChars(spec: string): string {
@@ -93,11 +96,13 @@ function candidateChars(spec: string): string {
 }
 
 /** The password of `path [length=N] [chars=...] [encrypt=...]`: read from the file, or made and saved there. */
-function password(term: string, ctx: RenderContext): string {
+function password(term: string, ctx: RenderContext, kw: Record<string, unknown>): string {
   const space = term.indexOf(' ');
   const relpath = space < 0 ? term : term.slice(0, space);
-  const params = space < 0 ? {} : parseKeyValue(term.slice(space + 1));
-  const invalid = Object.keys(params).filter((k) => !PASSWORD_PARAMS.has(k));
+  const inline = space < 0 ? {} : parseKeyValue(term.slice(space + 1));
+  const invalid = Object.keys(inline).filter((k) => !PASSWORD_PARAMS.has(k));
+  // keyword options are the defaults the term's own key=value pairs override
+  const params = { ...kw, ...inline };
   if (invalid.length > 0) throw new TemplateError(`Unrecognized parameter(s) given to password lookup: ${invalid.join(', ')}`);
   const base = ctx.extra.searchPaths[ctx.extra.searchPaths.length - 1] ?? process.cwd();
   const path = isAbsolute(relpath) ? relpath : join(base, relpath);
@@ -108,8 +113,10 @@ function password(term: string, ctx: RenderContext): string {
   const content = path !== '/dev/null' && existsSync(path) ? readFileSync(path, 'utf8').replace(/\n$/, '') : null;
   if (content === null) {
     const length = Number(params.length ?? 20);
-    const chars = candidateChars(pyStr(params.chars ?? 'ascii_letters,digits,.,:-_'));
-    plaintext = Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
+    const chars = [...candidateChars(pyStr(params.chars ?? 'ascii_letters,digits,.,:-_'))];
+    // seed= (a str option): Python's random.Random(seed).choice, so the same seed gives Ansible's password
+    const pick = params.seed === undefined || params.seed === null ? () => chars[randomInt(chars.length)] : choiceOf(seededRandom(pyStr(params.seed)), chars);
+    plaintext = Array.from({ length }, pick).join('');
   } else {
     const m = /^(.*?) salt=(\S+)/.exec(content);
     plaintext = m ? (m[1] ?? '') : content;
@@ -127,5 +134,5 @@ function password(term: string, ctx: RenderContext): string {
 
 export const generateLookups: Record<string, Lookup> = {
   sequence: (terms) => terms.flatMap((t) => generateSequence(pyStr(t))),
-  password: (terms, _a, ctx) => terms.map((t) => password(pyStr(t), ctx)),
+  password: (terms, a, ctx) => terms.map((t) => password(pyStr(t), ctx, a.kw)),
 };

@@ -1,5 +1,8 @@
 // lookup()/query()/q(): file, template, env, vars, items/list, dict, pipe,
-// lines, random_choice, and fileglob and first_found (lookups-files.ts).
+// lines, random_choice, unvault; fileglob and first_found (lookups-files.ts),
+// sequence and password (lookups-generate.ts), nested, together, indexed_items,
+// subelements, inventory_hostnames, varnames and config (lookups-data.ts),
+// csvfile and ini (lookups-tables.ts), url (lookups-url.ts).
 import { execSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -7,9 +10,12 @@ import { decryptIfVaulted } from '../vault/controller-file.js';
 import { dirname } from 'node:path';
 import { splitArgs } from './args.js';
 import { TemplateError } from './errors.js';
-import { findInSearchPath, type Lookup, type LookupLoop } from './lookup-support.js';
+import { AnsibleClassError, LookupFailure, findInSearchPath, type Lookup, type LookupLoop } from './lookup-support.js';
 import { fileLookups } from './lookups-files.js';
 import { generateLookups } from './lookups-generate.js';
+import { dataLookups } from './lookups-data.js';
+import { tableLookups } from './lookups-tables.js';
+import { urlLookups } from './lookups-url.js';
 import { templateVars } from './template-vars.js';
 import { truthy } from './python-ops.js';
 import { pyStr } from './python-repr.js';
@@ -69,8 +75,19 @@ const lookups: Record<string, Lookup> = {
       return out === '' ? [] : out.replace(/\r?\n$/, '').split(/\r?\n/);
     }),
   random_choice: (terms) => (terms.length === 0 ? [] : [terms[randomInt(terms.length)]]),
+  // Read decrypted when vaulted, else as it is; a missing file is a parser error in Ansible.
+  unvault: (terms, _a, ctx) =>
+    terms.map((t) => {
+      const name = pyStr(t);
+      const path = findInSearchPath(name, 'files', ctx.extra.searchPaths);
+      if (!path) throw new AnsibleClassError(`Unable to find file matching "${name}" `, 'ansible.errors.AnsibleParserError');
+      return decryptIfVaulted(readFileSync(path), path).toString('utf8');
+    }),
   ...fileLookups,
   ...generateLookups,
+  ...dataLookups,
+  ...tableLookups,
+  ...urlLookups,
 };
 
 function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
@@ -83,8 +100,11 @@ function run(ctx: RenderContext, args: unknown[], wantlist: boolean): unknown {
   try {
     result = plugin(terms, a, ctx);
   } catch (err) {
+    if (err instanceof LookupFailure && err.options) throw err;
     if (errors === 'ignore' || errors === 'warn') return wantlist ? [] : null;
-    throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${pyStr(name)}'. Error was a ${err instanceof TemplateError ? "<class 'ansible.errors.AnsibleError'>" : 'Error'}, original message: ${(err as Error).message}`);
+    if (err instanceof LookupFailure) throw err;
+    const cls = err instanceof AnsibleClassError ? err.pyClass : err instanceof TemplateError ? 'ansible.errors.AnsibleError' : undefined;
+    throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${pyStr(name)}'. Error was a ${cls ? `<class '${cls}'>` : 'Error'}, original message: ${(err as Error).message}`);
   }
   // An empty result stays a list, as ansible-playbook renders it ("[]").
   if (wantlist || truthy(a.kw.wantlist ?? false) || result.length === 0) return result;

@@ -1,7 +1,8 @@
 // Python's arithmetic on ints and floats (see py-float.ts for how they are
 // held): int op int stays an int (a bigint past 2**53), anything with a float
 // is a float, `/` is always a float, `//` and `%` floor like Python.
-import { PyTypeError, TemplateError } from './errors.js';
+// Dividing by zero raises Python's ZeroDivisionError, worded as Python 3.11 words it.
+import { PyException, PyTypeError } from './errors.js';
 import { PyFloat, isFloat, mkFloat, mkInt } from './py-float.js';
 
 type Operand = { float: true; n: number } | { float: false; n: number | bigint };
@@ -22,6 +23,8 @@ function operands(a: unknown, b: unknown, op: string, typeName: TypeNamer): [Ope
   if (!x || !y) throw new PyTypeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
   return [x, y];
 }
+
+const zeroDivision = (msg: string) => new PyException('ZeroDivisionError', msg);
 
 const big = (n: number | bigint): bigint => (typeof n === 'bigint' ? n : BigInt(n));
 
@@ -54,7 +57,7 @@ export function numMul(a: unknown, b: unknown, typeName: TypeNamer): unknown {
 
 export function numDiv(a: unknown, b: unknown, typeName: TypeNamer): unknown {
   const [x, y] = operands(a, b, '/', typeName);
-  if (Number(y.n) === 0) throw new TemplateError(x.float || y.float ? 'float division by zero' : 'division by zero');
+  if (Number(y.n) === 0) throw zeroDivision(x.float || y.float ? 'float division by zero' : 'division by zero');
   if (!x.float && !y.float && (typeof x.n === 'bigint' || typeof y.n === 'bigint')) {
     const [p, q] = [big(x.n), big(y.n)];
     if (p % q === 0n) return mkFloat(Number(p / q));
@@ -64,7 +67,7 @@ export function numDiv(a: unknown, b: unknown, typeName: TypeNamer): unknown {
 
 export function numFloorDiv(a: unknown, b: unknown, typeName: TypeNamer): unknown {
   const [x, y] = operands(a, b, '//', typeName);
-  if (Number(y.n) === 0) throw new TemplateError(x.float || y.float ? 'float floor division by zero' : 'integer division or modulo by zero');
+  if (Number(y.n) === 0) throw zeroDivision(x.float || y.float ? 'float floor division by zero' : 'integer division or modulo by zero');
   if (x.float || y.float) return mkFloat(Math.floor(Number(x.n) / Number(y.n)));
   return intOp(x.n, y.n, (p, q) => Math.floor(p / q), (p, q) => {
     const d = p / q;
@@ -74,7 +77,7 @@ export function numFloorDiv(a: unknown, b: unknown, typeName: TypeNamer): unknow
 
 export function numMod(a: unknown, b: unknown, typeName: TypeNamer): unknown {
   const [x, y] = operands(a, b, '%', typeName);
-  if (Number(y.n) === 0) throw new TemplateError(x.float || y.float ? 'float modulo' : 'integer division or modulo by zero');
+  if (Number(y.n) === 0) throw zeroDivision(x.float || y.float ? 'float modulo' : 'integer modulo by zero');
   if (x.float || y.float) {
     const p = Number(x.n);
     const q = Number(y.n);
@@ -88,7 +91,7 @@ export function numMod(a: unknown, b: unknown, typeName: TypeNamer): unknown {
 export function numPow(a: unknown, b: unknown, typeName: TypeNamer): unknown {
   const [x, y] = operands(a, b, '**', typeName);
   if (x.float || y.float || Number(y.n) < 0) {
-    if (Number(x.n) === 0 && Number(y.n) < 0) throw new TemplateError('0.0 cannot be raised to a negative power');
+    if (Number(x.n) === 0 && Number(y.n) < 0) throw zeroDivision('0.0 cannot be raised to a negative power');
     return mkFloat(Number(x.n) ** Number(y.n));
   }
   return intOp(x.n, y.n, (p, q) => p ** q, (p, q) => p ** q);

@@ -62,13 +62,14 @@ export class JinjaEnv {
   }
 
   getFilter(name: string): (this: RenderContext, ...args: unknown[]) => unknown {
-    const f = this.filters.get(name.replace(/^ansible\.(builtin|netcommon|utils)\./, ''));
+    // A name registered in full (ansible.utils.macaddr) has no short form in Ansible.
+    const f = this.filters.get(name) ?? this.filters.get(name.replace(/^ansible\.(builtin|netcommon|utils)\./, ''));
     if (!f) throw new TemplateError(`No filter named '${name}'.`);
     return f;
   }
 
   getTest(name: string): (this: RenderContext, ...args: unknown[]) => boolean {
-    const t = this.tests.get(name.replace(/^ansible\.(builtin|netcommon|utils)\./, ''));
+    const t = this.tests.get(name) ?? this.tests.get(name.replace(/^ansible\.(builtin|netcommon|utils)\./, ''));
     if (!t) throw new TemplateError(`No test named '${name}'.`);
     return t;
   }

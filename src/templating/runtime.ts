@@ -1,7 +1,7 @@
 // The runtime the compiled templates call into (see jinja-compiler.ts): nunjucks'
 // own runtime with lookups, output and operators replaced by Jinja2/Python ones.
 // It is a private object passed to each render; nunjucks' module is not modified.
-import { PyTypeError, TemplateError, UndefinedVariableError } from './errors.js';
+import { PyException, PyTypeError, TemplateError, UndefinedVariableError } from './errors.js';
 import { getAttr } from './methods.js';
 import {
   compareOp, isMapping, pyAdd, pyConcat, pyDiv, pyFloorDiv, pyIn, pyMod, pyMul, pyNeg, pyPow, pySub, truthy,
@@ -10,7 +10,7 @@ import { PyFloat } from './py-float.js';
 import { pyStr, tuple } from './python-repr.js';
 import { defined, isUndefined, undefinedVariable } from './undefined.js';
 import { baseRuntime } from './nunjucks-internals.js';
-import { loopCycle, loopFilter, noLoopItem, setNamespaceAttr } from './loop-support.js';
+import { loopChanged, loopChangedState, loopCycle, loopFilter, macroExtra, makeMacro, noLoopItem, recursiveLoop, setNamespaceAttr } from './loop-support.js';
 import { loadTemplate, type LoadedTemplate } from './template-loader.js';
 
 const SafeString = baseRuntime.SafeString as new (s: string) => object;
@@ -170,11 +170,20 @@ export const runtime: Record<string, unknown> = {
   fromIterator,
   loopFilter,
   loopCycle,
+  loopChanged,
+  loopChangedState,
+  recursiveLoop,
+  makeMacro,
+  macroExtra,
   noLoopItem,
   setNamespaceAttr,
   pyAdd, pySub, pyMul, pyDiv, pyFloorDiv, pyMod, pyPow, pyConcat,
   pyNeg,
   pyFloat: (n: number) => new PyFloat(n),
+  nativeJinjaTextType: (_text: unknown) => 'NativeJinjaText',
+  pyNameError: (name: string) => {
+    throw new PyException('NameError', `name '${name}' is not defined`);
+  },
   pyAnd: (a: unknown, b: () => unknown) => (truthy(a) ? b() : a),
   pyOr: (a: unknown, b: () => unknown) => (truthy(a) ? a : b()),
   inOperator: pyIn,
@@ -210,6 +219,24 @@ export const runtime: Record<string, unknown> = {
       out = res ?? '';
     });
     if (error) throw error;
+    return out;
+  },
+  // `self`: the template's blocks by name, each a function that renders it again (self.head()).
+  selfBlocks(env: unknown, context: RenderContext, frame: unknown): Record<string, () => unknown> {
+    const ctx = context as unknown as { blocks: Record<string, unknown[]>; getBlock(name: string): (...a: unknown[]) => void };
+    const out: Record<string, () => unknown> = {};
+    for (const name of Object.keys(ctx.blocks ?? {})) {
+      out[name] = () => {
+        let text = '';
+        let error: unknown;
+        ctx.getBlock(name)(env, context, frame, runtime, (err: unknown, res?: string) => {
+          error = err;
+          text = res ?? '';
+        });
+        if (error) throw error;
+        return new SafeString(text);
+      };
+    }
     return out;
   },
   // {% include %}: the named template's text ('' for a missing one with `ignore missing`)

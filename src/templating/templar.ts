@@ -23,6 +23,8 @@ import { stringFilters } from './filters-string.js';
 import { cryptoFilters } from './filters-crypto.js';
 import { dataFilters } from './filters-data.js';
 import { jsonQueryFilters } from './filters-json-query.js';
+import { ipaddrFilters } from './filters-ipaddr.js';
+import { ipaddrTests } from './filters-ipaddr-tests.js';
 import { pathFilters } from './filters-paths.js';
 import { textFilters } from './filters-text.js';
 import { nowGlobal, timeFilters } from './filters-time.js';
@@ -67,6 +69,8 @@ env.addFilters(pathFilters);
 env.addFilters(cryptoFilters);
 env.addFilters(timeFilters);
 env.addFilters(jsonQueryFilters);
+env.addFilters(ipaddrFilters);
+env.addTests(ipaddrTests);
 env.addTests(tests);
 env.addTests(moreTests);
 

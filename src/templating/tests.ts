@@ -1,7 +1,8 @@
 // Jinja2 and Ansible tests: `x is defined`, `r is failed`, `v is version('2', '>=')`...
 import { existsSync } from 'node:fs';
 import { param, type Args } from './args.js';
-import { TemplateError } from './errors.js';
+import { PyException, PyTypeError, TemplateError } from './errors.js';
+import type { RenderContext } from './runtime.js';
 import { isFloat, isNumeric } from './py-float.js';
 import { isMapping, pyCompare, pyEquals, pyIn, truthy } from './python-ops.js';
 import { pyStr } from './python-repr.js';
@@ -58,6 +59,37 @@ function versionTest(v: unknown, a: Args): boolean {
   return r;
 }
 
+/** A comparison test; Python's TypeError names the operator. */
+function ordered(op: string, holds: (c: number) => boolean): TestFn {
+  return (v, a) => {
+    try {
+      return holds(pyCompare(v, param(a, 0, 'other')));
+    } catch (e) {
+      if (e instanceof PyTypeError) throw new PyTypeError(e.message.replace(/^'<'/, `'${op}'`));
+      throw e;
+    }
+  };
+}
+
+/** str.islower()/isupper(): some cased character, and none of the other case. */
+function isCased(s: string, fold: (s: string) => string): boolean {
+  return s.toLowerCase() !== s.toUpperCase() && fold(s) === s;
+}
+
+/**
+ * `'upper' is filter`: Jinja looks the name up in Ansible's plugin loader, which
+ * fails on a name it cannot load instead of answering false.
+ */
+function knows(ctx: RenderContext, getter: 'getFilter' | 'getTest', v: unknown): boolean {
+  const name = pyStr(v);
+  try {
+    (ctx.env as Record<typeof getter, (n: string) => unknown>)[getter](name);
+    return true;
+  } catch {
+    throw new PyException('jinja2.exceptions.TemplateSyntaxError', `Could not load "${name}": '${name}'`);
+  }
+}
+
 const isSeq = (v: unknown): boolean => typeof v === 'string' || Array.isArray(v) || isMapping(v);
 
 export const tests: Record<string, TestFn> = {
@@ -66,10 +98,10 @@ export const tests: Record<string, TestFn> = {
   none: (v) => v === null,
   equalto: (v, a) => pyEquals(v, param(a, 0, 'other')),
   ne: (v, a) => !pyEquals(v, param(a, 0, 'other')),
-  lt: (v, a) => pyCompare(v, param(a, 0, 'other')) < 0,
-  le: (v, a) => pyCompare(v, param(a, 0, 'other')) <= 0,
-  gt: (v, a) => pyCompare(v, param(a, 0, 'other')) > 0,
-  ge: (v, a) => pyCompare(v, param(a, 0, 'other')) >= 0,
+  lt: ordered('<', (c) => c < 0),
+  le: ordered('<=', (c) => c <= 0),
+  gt: ordered('>', (c) => c > 0),
+  ge: ordered('>=', (c) => c >= 0),
   sameas: (v, a) => v === param(a, 0, 'other'),
   match: (v, a) => regexTest(v, a, 'match'),
   search: (v, a) => regexTest(v, a, 'search'),
@@ -83,8 +115,15 @@ export const tests: Record<string, TestFn> = {
   succeeded: (v) => !truthy(resultDict(v, 'failed').failed ?? false),
   changed: (v) => truthy(resultDict(v, 'changed').changed ?? false),
   skipped: (v) => truthy(resultDict(v, 'skipped').skipped ?? false),
-  finished: (v) => truthy(resultDict(v, 'finished').finished ?? true),
-  started: (v) => truthy(resultDict(v, 'started').started ?? false),
+  // An async result says finished/started as 1; a result without the key is a sync one.
+  finished: (v) => {
+    const r = resultDict(v, 'finished');
+    return 'finished' in r ? pyEquals(r.finished, 1) : true;
+  },
+  started: (v) => {
+    const r = resultDict(v, 'started');
+    return 'started' in r ? pyEquals(r.started, 1) : true;
+  },
   unreachable: (v) => truthy(resultDict(v, 'unreachable').unreachable ?? false),
   reachable: (v) => !truthy(resultDict(v, 'unreachable').unreachable ?? false),
   string: (v) => typeof v === 'string',
@@ -96,8 +135,11 @@ export const tests: Record<string, TestFn> = {
   iterable: isSeq,
   boolean: (v) => typeof v === 'boolean',
   callable: (v) => typeof v === 'function' || isUndefined(v),
-  lower: (v) => pyStr(v) === pyStr(v).toLowerCase(),
-  upper: (v) => pyStr(v) === pyStr(v).toUpperCase(),
+  lower: (v) => isCased(pyStr(v), (s) => s.toLowerCase()),
+  upper: (v) => isCased(pyStr(v), (s) => s.toUpperCase()),
+  // Jinja's `filter` and `test` tests: is there a filter/test of that name
+  filter: (v, _a, ctx) => knows(ctx, 'getFilter', v),
+  test: (v, _a, ctx) => knows(ctx, 'getTest', v),
   truthy: (v, a) => truthy(truthy(param(a, 0, 'convert_bool', false)) ? toBool(v) : v),
   falsy: (v, a) => !truthy(truthy(param(a, 0, 'convert_bool', false)) ? toBool(v) : v),
   even: (v) => Number(v) % 2 === 0,
@@ -114,7 +156,8 @@ export const tests: Record<string, TestFn> = {
     return b.every((x) => (v as unknown[]).some((y) => pyEquals(x, y)));
   },
   abs: (v) => pyStr(v).startsWith('/'),
-  exists: (v) => existsSync(pyStr(v).replace(/^~(?=$|\/)/, process.env.HOME ?? '~')),
+  // os.path.exists: no `~` expansion
+  exists: (v) => pyStr(v) !== '' && existsSync(pyStr(v)),
 };
 /** Other names for tests of `table` (alias -> name), as Jinja and Ansible give them. */
 export function addAliases(table: Record<string, TestFn>, aliases: Record<string, string>): void {

@@ -1,7 +1,7 @@
 // A lazy, caching view over variables: reading a key renders its value with the
 // view itself as the variables, so `a: "{{ b }}"` sees b's rendered value, the
 // way Ansible resolves variables at use time.
-import { TemplateError } from './errors.js';
+import { TemplateError, UndefinedVariableError } from './errors.js';
 
 interface Renderer {
   render(value: unknown, vars: Record<string, unknown>): unknown;
@@ -26,6 +26,12 @@ export function createView(templar: Renderer, vars: Record<string, unknown>): Re
         const value = templar.render(raw, view);
         cache.set(key, value);
         return value;
+      } catch (e) {
+        // Ansible names the variable's text before what it lacked (and states that twice).
+        if (e instanceof UndefinedVariableError && typeof raw === 'string') {
+          throw new UndefinedVariableError(`${raw}: ${e.message}. ${e.message}`, e.variable);
+        }
+        throw e;
       } finally {
         active.delete(key);
       }

@@ -74,8 +74,9 @@ export function decryptPayload(envelope: Envelope, password: Buffer): Buffer {
 }
 
 /** Vault text for `plaintext`: 1.1, or 1.2 when a label other than `default` is given. */
-export function encryptVault(plaintext: Buffer | string, password: Buffer, vaultId?: string): string {
-  const salt = randomBytes(32);
+export function encryptVault(plaintext: Buffer | string, password: Buffer, vaultId?: string, fixedSalt?: Buffer): string {
+  // A given salt (the vault filter's salt=) makes the output repeatable.
+  const salt = fixedSalt ?? randomBytes(32);
   const k = keys(password, salt);
   const cipher = createCipheriv('aes-256-ctr', k.aesKey, k.iv);
   const data = Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, 'utf8');

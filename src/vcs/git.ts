@@ -1,11 +1,22 @@
-// The git module's host scripts: a read-only probe (the checkout's state and
-// what the remote's version resolves to) and the change (clone, or reset,
-// set-url, fetch and switch to the version), each one round trip. Every value
-// reaches the script as a quoted shell variable.
+// The git module's read-only probe: where the checkout's repository is (a
+// .git file points to a separate git dir), its state, and what the remote's
+// version resolves to, in one round trip. Every value reaches the script as a
+// quoted shell variable. The change is built in git-apply.ts.
 import { quote } from '../host/shell.js';
 
+// The change's script lives in git-apply.ts; re-exported for the callers of this module.
+export { gitApplyScript, type GitChange } from './git-apply.js';
+
+export interface GitArchive {
+  path: string;
+  /** git archive's --format, from the file's extension; undefined when the extension is unknown. */
+  format?: string;
+  prefix?: string;
+}
+
 export interface GitSpec {
-  dest: string;
+  /** Absent with clone=no: only the remote is asked. */
+  dest?: string;
   /** The repository as Ansible passes it to git (a local path as file://). */
   repo: string;
   version: string;
@@ -15,6 +26,17 @@ export interface GitSpec {
   refspec?: string;
   force: boolean;
   executable?: string;
+  reference?: string;
+  singleBranch?: boolean;
+  separateGitDir?: string;
+  /** Submodules initialised and updated (recursive, not bare). */
+  recursive?: boolean;
+  trackSubmodules?: boolean;
+  verifyCommit?: boolean;
+  gpgWhitelist?: string[];
+  archive?: GitArchive;
+  /** The umask (octal text) every command runs with. */
+  umask?: string;
 }
 
 /** Ansible's rule: a local path is given to git as a file:// URL. */
@@ -22,25 +44,55 @@ export function repoUrl(repo: string): string {
   return repo.startsWith('/') ? `file://${repo}` : repo;
 }
 
-function vars(s: GitSpec): string {
-  return [
-    `d=${quote(s.dest)}; r=${quote(s.repo)}; v=${quote(s.version)}; rem=${quote(s.remote)}`,
-    `git() { command ${quote(s.executable ?? 'git')} "$@"; }`,
-    s.bare ? 'cfg="$d/config"' : 'cfg="$d/.git/config"',
-  ].join('\n');
+/** git archive's format for a file name, by its last extension as Python's splitext takes it. */
+export function archiveFormat(path: string): string | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/^\.+/, '');
+  const dot = base.lastIndexOf('.');
+  const ext = dot < 0 ? '' : base.slice(dot);
+  return ({ '.zip': 'zip', '.gz': 'tar.gz', '.tar': 'tar', '.tgz': 'tgz' } as Record<string, string>)[ext];
 }
 
-/** Probe: sections exists, before, mods, remote-url, ls-remote, ls-error. */
-export function gitProbeScript(s: GitSpec): string {
+/** The script's variables: d, r, v, rem, sgd (realpath of separate_git_dir), git(), and rp (the repository path). */
+export function gitVars(s: GitSpec): string {
   return [
-    vars(s),
-    'command -v ' + quote(s.executable ?? 'git') + ' >/dev/null 2>&1 || { echo "@@tsplay:nogit@@"; exit 0; }',
-    'if [ -f "$cfg" ]; then',
-    '  echo "@@tsplay:exists@@"',
-    '  echo "@@tsplay:before@@"; git -C "$d" rev-parse HEAD 2>/dev/null',
-    s.bare ? '' : '  echo "@@tsplay:mods@@"; git -C "$d" status --porcelain 2>/dev/null | grep -v "^??"',
-    '  echo "@@tsplay:remote-url@@"; git -C "$d" config --get "remote.$rem.url"',
+    ...(s.umask !== undefined ? [`umask ${quote(s.umask.trim().replace(/^0o/i, '0'))} || exit 1`] : []),
+    `d=${quote(s.dest ?? '')}; r=${quote(s.repo)}; v=${quote(s.version)}; rem=${quote(s.remote)}`,
+    s.dest !== undefined ? 'case "$d" in /*) ;; *) d="$PWD/$d";; esac' : '',
+    s.separateGitDir !== undefined ? `sgd=$(realpath -m -- ${quote(s.separateGitDir)})` : '',
+    `git() { command ${quote(s.executable ?? 'git')} "$@"; }`,
+    // The repository: dest (bare) or dest/.git, which may be a file "gitdir: PATH".
+    s.bare ? 'rp="$d"' : 'rp="$d/.git"',
+    'badgit=',
+    'if [ -f "$rp" ]; then',
+    '  gd=$(sed -n "1s/^gitdir: //p" "$rp")',
+    '  case "$gd" in "") badgit=".git file has invalid git dir reference format";; /*) rp="$gd";; *) rp="$d/$gd";; esac',
+    '  [ -n "$badgit" ] || [ -d "$rp" ] || badgit="$rp is not a directory"',
     'fi',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Probe: sections badgit, exists, repo-path, sgd, before, mods, remote-url, gitmodules, ls-remote, ls-rc, ls-error. */
+export function gitProbeScript(s: GitSpec): string {
+  const haveDest = s.dest !== undefined;
+  return [
+    gitVars(s),
+    'command -v ' + quote(s.executable ?? 'git') + ' >/dev/null 2>&1 || { echo "@@tsplay:nogit@@"; exit 0; }',
+    ...(haveDest
+      ? [
+          'if [ -n "$badgit" ]; then echo "@@tsplay:badgit@@"; echo "$badgit"; exit 0; fi',
+          'echo "@@tsplay:repo-path@@"; echo "$rp"',
+          s.separateGitDir !== undefined ? 'echo "@@tsplay:sgd@@"; echo "$sgd"; [ -e "$rp" ] && echo "@@tsplay:repo-there@@"' : '',
+          'if [ -f "$rp/config" ]; then',
+          '  echo "@@tsplay:exists@@"',
+          '  echo "@@tsplay:before@@"; git -C "$d" rev-parse HEAD 2>/dev/null',
+          s.bare ? '' : '  echo "@@tsplay:mods@@"; git -C "$d" status --porcelain 2>/dev/null | grep -v "^??"',
+          '  echo "@@tsplay:remote-url@@"; git -C "$d" config --get "remote.$rem.url"',
+          '  [ -f "$d/.gitmodules" ] && echo "@@tsplay:gitmodules@@"',
+          'fi',
+        ]
+      : []),
     'e=$(mktemp)',
     'echo "@@tsplay:ls-remote@@"; git ls-remote "$r" HEAD "refs/heads/$v" "refs/tags/$v" "refs/tags/$v^{}" 2>"$e"; echo "@@tsplay:ls-rc@@"; echo $?',
     'echo "@@tsplay:ls-error@@"; cat "$e"; rm -f "$e"',
@@ -76,56 +128,3 @@ export function remoteHead(refs: RemoteRefs, version: string): string | undefine
   return refs.branch ?? refs.tag ?? version;
 }
 
-export interface GitChange {
-  clone: boolean;
-  reset: boolean;
-  setUrl: boolean;
-  /** The version is a branch / a tag on the remote. */
-  isBranch: boolean;
-  isTag: boolean;
-}
-
-/** Switching the work tree to the version, as Ansible's switch_version does. */
-function switchLines(s: GitSpec, c: GitChange): string[] {
-  if (s.bare) return [];
-  if (s.version === 'HEAD') {
-    return [
-      'b=$(git -C "$d" ls-remote --symref "$rem" HEAD | sed -n "s|^ref: refs/heads/\\(.*\\)\tHEAD$|\\1|p")',
-      '[ -n "$b" ] || { echo "Failed to find remote HEAD branch" >&2; exit 1; }',
-      'if git -C "$d" rev-parse --verify -q "refs/heads/$b" >/dev/null; then git -C "$d" checkout --force "$b" || exit 1; else git -C "$d" checkout --force --track -b "$b" "$rem/$b" || exit 1; fi',
-      'git -C "$d" reset --hard "$rem/$b" -- >/dev/null || exit 1',
-    ];
-  }
-  if (c.isBranch) {
-    return [
-      'if git -C "$d" rev-parse --verify -q "refs/heads/$v" >/dev/null; then git -C "$d" checkout --force "$v" || exit 1; else git -C "$d" checkout --force --track -b "$v" "$rem/$v" || exit 1; fi',
-      'git -C "$d" reset --hard "$rem/$v" -- >/dev/null || exit 1',
-    ];
-  }
-  return ['git -C "$d" checkout --force "$v" || exit 1'];
-}
-
-/** The change: clone (or reset, set-url, fetch), switch, and print the section after. */
-export function gitApplyScript(s: GitSpec, c: GitChange): string {
-  const depth = s.depth !== undefined ? ['--depth', String(s.depth)] : [];
-  const lines = [vars(s)];
-  if (c.clone) {
-    const args = [s.bare ? '--bare' : `--origin=${s.remote}`];
-    if (s.depth !== undefined) {
-      if (s.version === 'HEAD' || s.refspec) args.push(...depth);
-      else if (c.isBranch || c.isTag) args.push(...depth, '--branch', s.version);
-    }
-    lines.push('mkdir -p -- "$(dirname -- "$d")" || exit 1', `git clone ${args.map(quote).join(' ')} -- "$r" "$d" || exit 1`);
-    if (s.bare && s.remote !== 'origin') lines.push('git -C "$d" remote add "$rem" "$r" || exit 1');
-    if (s.refspec) lines.push(`git -C "$d" fetch ${depth.map(quote).join(' ')} "$rem" ${quote(s.refspec)} || exit 1`);
-  } else {
-    if (c.reset) lines.push('git -C "$d" reset --hard HEAD -- >/dev/null || exit 1');
-    if (c.setUrl) lines.push('git -C "$d" remote set-url "$rem" "$r" || exit 1');
-    const specs = s.bare ? ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'] : [`+refs/heads/*:refs/remotes/${s.remote}/*`, '+refs/tags/*:refs/tags/*'];
-    if (s.refspec) specs.push(s.refspec);
-    lines.push(`git -C "$d" fetch ${[...depth, ...(s.force ? ['--force'] : [])].map(quote).join(' ')} "$rem" ${specs.map(quote).join(' ')} || exit 1`);
-  }
-  lines.push(...switchLines(s, c));
-  lines.push('echo "@@tsplay:after@@"; git -C "$d" rev-parse HEAD', 'exit 0');
-  return lines.join('\n');
-}

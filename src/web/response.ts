@@ -16,6 +16,8 @@ export interface HttpResponse {
   msg: string;
   /** curl's exit code and error text when there was no response. */
   curlError?: string;
+  /** A file:// or ftp:// URL read: urllib gives no status code (Ansible's status_code is null). */
+  noStatus?: boolean;
 }
 
 /** The marked sections of a script's output: `@@tsplay:NAME@@` lines start each. */
@@ -41,8 +43,10 @@ function curlFailure(rc: number, text: string): string {
   return `Request failed: ${said || `curl exit code ${rc}`}`;
 }
 
-/** Parse the http-status, http-error and http-headers sections. */
-export function parseResponse(parts: Map<string, string>, requestedUrl: string): HttpResponse {
+const ERRNO: Record<string, string> = { '2': 'No such file or directory', '13': 'Permission denied', '111': 'Connection refused' };
+
+/** Parse the http-status, http-error and http-headers sections (and socket, with a Unix socket). */
+export function parseResponse(parts: Map<string, string>, requestedUrl: string, unixSocket?: string): HttpResponse {
   if (parts.has('nocurl')) {
     throw new ModuleFailure('curl is needed on the host for this module (tsplay makes HTTP requests from the host with curl)');
   }
@@ -65,12 +69,25 @@ export function parseResponse(parts: Map<string, string>, requestedUrl: string):
     }
     headers[name] = value;
   }
+  if (rc === 0 && !/^https?:/i.test(requestedUrl) && unixSocket === undefined) {
+    // Not HTTP: curl's header block (file://: Content-Length, Last-Modified) has no status line.
+    for (const line of (parts.get('http-headers') ?? '').split(/\r?\n/)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    return { status: 200, reason: '', url: urlWords.join(' ') || requestedUrl, redirected: false, headers, cookies, msg: `OK (${headers['content-length'] ?? 'unknown'} bytes)`, noStatus: true };
+  }
   const status = Number(code);
   const reason = /^HTTP\/\S+\s+\d+\s*(.*)$/.exec(statusLine)?.[1] ?? '';
   const url = urlWords.join(' ') || requestedUrl;
   if (rc !== 0 && status === 0) {
     const curlError = parts.get('http-error') ?? '';
-    return { status: -1, reason: '', url: requestedUrl, redirected: false, headers: {}, cookies: [], msg: curlFailure(rc, curlError), curlError };
+    const errno = parts.get('socket')?.trim() ?? '';
+    const msg =
+      unixSocket !== undefined && rc === 7 && errno in ERRNO
+        ? `Request failed: <urlopen error Invalid Socket File (${unixSocket}): [Errno ${errno}] ${ERRNO[errno]}>`
+        : curlFailure(rc, curlError);
+    return { status: -1, reason: '', url: requestedUrl, redirected: false, headers: {}, cookies: [], msg, curlError };
   }
   const ok = status >= 200 && status < 300;
   const msg = ok ? `OK (${headers['content-length'] ?? 'unknown'} bytes)` : `HTTP Error ${status}: ${reason}`;

@@ -1,6 +1,7 @@
 // The options get_url and uri share (Ansible's url_argument_spec), and the
 // request they describe.
 import type { HttpRequest } from './http.js';
+import { SELINUX_OPTIONS } from '../file-ops/file-attributes.js';
 
 export interface UrlArgs {
   url: string;
@@ -17,6 +18,8 @@ export interface UrlArgs {
   decompress: boolean;
   headers?: Record<string, unknown>;
   timeout: number;
+  unredirected_headers: string[];
+  use_gssapi: boolean;
 }
 
 export const URL_OPTIONS: Record<string, Record<string, unknown>> = {
@@ -33,6 +36,19 @@ export const URL_OPTIONS: Record<string, Record<string, unknown>> = {
   ciphers: { type: 'array', items: { type: 'string' }, description: 'TLS ciphers, joined with ":"' },
   decompress: { type: 'boolean', default: true, description: 'decompress gzip-encoded responses' },
   headers: { type: 'object', description: 'extra HTTP request headers' },
+  unredirected_headers: { type: 'array', items: { type: 'string' }, default: [], description: 'headers not sent again after a redirect' },
+  use_gssapi: { type: 'boolean', default: false, description: 'authenticate with GSSAPI/Kerberos (curl --negotiate)' },
+};
+
+/**
+ * The file options both modules take for the file they write (Ansible's
+ * add_file_common_args beyond mode/owner/group): accepted as copy and file
+ * accept them (SELinux contexts and attributes are not set).
+ */
+export const FILE_OPTIONS: Record<string, Record<string, unknown>> = {
+  ...SELINUX_OPTIONS,
+  attributes: { type: 'string', description: 'filesystem attributes (chattr) of the file (accepted, not set)' },
+  unsafe_writes: { type: 'boolean', default: false, description: 'accepted; the file is always replaced atomically' },
 };
 
 /** The request the common options describe (method and body are the module's). */
@@ -52,6 +68,8 @@ export function requestOf(a: UrlArgs, method = 'GET'): HttpRequest {
     clientKey: a.client_key,
     ciphers: a.ciphers,
     useNetrc: a.use_netrc,
+    unredirectedHeaders: a.unredirected_headers,
+    gssapi: a.use_gssapi,
   };
 }
 

@@ -10,17 +10,21 @@
 # cron (crontab), iptables and debconf-utils for the system modules' lab tests
 # (test/integration/system-modules.test.ts, test/integration/ssh-cases/).
 # python3-pexpect: Ansible's expect module needs it (differential cases 73-74);
+# expect (Tcl): tsplay's expect runner for hosts without python3 (test/modules/expect-tcl.test.ts);
 # subversion (svn, svnadmin) for the subversion module's tests. curl (get_url/uri
 # on the hosts), git, zip/unzip/xz/bzip2 (unarchive), gnupg (apt_key/rpm_key test
-# keys) and python3-venv (pip) for the other builtin modules' tests.
+# keys) and python3-venv (pip) for the other builtin modules' tests. libuser
+# (luseradd, lusermod, luserdel, lgroupmod, lchage) for the user module's
+# local option (test/integration/ssh-cases/users-options.yml): lab hosts
+# overlay this machine's root, so what is installed here is on them.
 # Idempotent and quiet: installs only what is missing, prints apt's output only
 # when it fails. Waits for the dpkg lock if another apt is running.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(systemd systemd-container dbus openssh-server openssh-client iproute2 sudo util-linux procps
-  dpkg-dev rpm createrepo-c dnf etcd-server etcd-client cron iptables debconf-utils python3-pexpect subversion
-  curl git zip unzip gnupg python3-venv xz-utils bzip2)
+  dpkg-dev rpm createrepo-c dnf etcd-server etcd-client cron iptables debconf-utils python3-pexpect expect subversion
+  curl git zip unzip gnupg python3-venv xz-utils bzip2 libuser)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -40,9 +40,9 @@ describe('expect', () => {
     const r = await runModule(expectModule, { command: '/bin/true', responses: {} }, { check: true });
     expect(r.changed).toBe(false);
   });
-  it('a host without python3 is told what it needs', async () => {
-    const conn = { host: 'h', exec: async () => ({ rc: 0, stdout: '@@no-python3@@\n', stderr: '' }), close: async () => undefined };
-    await expect(ptyRun(conn, { command: 'x', responses: [], timeout: 1, echo: false })).rejects.toThrow(/needs python3 on the host/);
+  it('a host without python3 and the expect program is told what it needs (real runs: expect-tcl.test.ts)', async () => {
+    const conn = { host: 'h', exec: async () => ({ rc: 0, stdout: '@@tsplay-no-pty-runner@@\n', stderr: '' }), close: async () => undefined };
+    await expect(ptyRun(conn, { command: 'x', responses: [], timeout: 1, echo: false })).rejects.toThrow(/needs python3 or the expect program/);
   });
 });
 

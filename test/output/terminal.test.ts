@@ -154,7 +154,7 @@ describe.skipIf(!hasScript)('a deprecation on a colour terminal', () => {
     writeFileSync(join(dir, 'legacy.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - include: tasks.yml\n');
     const ts = onTerminal([...TSPLAY, '-i', join(dir, 'hosts'), join(dir, 'legacy.yml')], 200);
     expect(ts.code).toBe(0);
-    // Ansible wraps it at the terminal's width (each line painted); tsplay prints it on one line.
+    // Wrapped at the terminal's width, each line painted (test/output/wrap.test.ts compares it with Ansible's).
     expect(ts.shown).toMatch(/^\x1b\[0;35m\[DEPRECATION WARNING\]: "include" is deprecated, use include_tasks\/import_tasks instead\. [^\n]*\x1b\[0m\n/);
   });
 });

@@ -1,0 +1,1 @@
+../../61-uri-src-multipart/files/serve.py
