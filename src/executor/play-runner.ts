@@ -11,7 +11,7 @@ import { hostState, type RunContext } from './context.js';
 import { Scheduler } from './lockstep.js';
 import { effectiveSettings, type Scope } from './scope.js';
 import { tagsSelected } from './tags.js';
-import { applyEffects, TaskRunner, type TaskOutcome } from './task-runner.js';
+import { applyEffects, TaskRunner, type ItemOutcome, type TaskOutcome } from './task-runner.js';
 import { ControllerFiles } from './controller-files.js';
 import { VarsBuilder } from './vars.js';
 import { PlayVarsFiles } from './vars-files.js';
@@ -39,7 +39,10 @@ type Step = { pos: number[] } & (
 
 interface IncludeRun {
   items: Item[];
+  /** Shared by every host that included the same file with the same item and vars. */
   scope: Scope;
+  /** Where it runs among this include's files: in the order they were included, one after another (Ansible's included files). */
+  order: number;
 }
 
 type StepResult =
@@ -194,11 +197,29 @@ export class PlayRunner {
 
   private stopPlay = false;
 
+  /** The scopes of included files (IncludeRun.scope): a task in one runs with the hosts that included the same. */
+  private readonly includeScopes = new WeakSet<Scope>();
+  private readonly stepKeys = new WeakMap<object, WeakMap<object, object>>();
+
+  /**
+   * What steps run together: the same task (or include) reached through the
+   * same included file and item. Hosts that included a file with other items
+   * or vars run its tasks separately, as Ansible runs each included file.
+   */
+  private stepKey(what: object, chain: readonly Scope[]): object {
+    const scope = [...chain].reverse().find((c) => this.includeScopes.has(c)) ?? this.play;
+    let keys = this.stepKeys.get(scope);
+    if (!keys) this.stepKeys.set(scope, (keys = new WeakMap()));
+    let key = keys.get(what);
+    if (!key) keys.set(what, (key = {}));
+    return key;
+  }
+
   private async runBatch(batch: string[]): Promise<void> {
     const scheduler = new Scheduler<Step, StepResult>(
       batch,
       {
-        keyOf: (s) => (s.kind === 'task' ? s.task : s.kind === 'include' ? s.include : s.kind === 'flush' ? `flush${s.section}` : 'facts'),
+        keyOf: (s) => (s.kind === 'task' ? this.stepKey(s.task, s.chain) : s.kind === 'include' ? this.stepKey(s.include, s.chain) : s.kind === 'flush' ? `flush${s.section}` : 'facts'),
         positionOf: (s) => s.pos,
       },
       (step, hosts) => this.dispatch(step, hosts),
@@ -289,8 +310,8 @@ export class PlayRunner {
           h.failed = true;
           return 'failed';
         }
-        for (const [n, run] of res.runs.entries()) {
-          const end = await this.walk(host, run.items, [...chain, run.scope], rescuable, scheduler, [...here, n]);
+        for (const run of res.runs) {
+          const end = await this.walk(host, run.items, [...chain, run.scope], rescuable, scheduler, [...here, run.order]);
           if (end !== 'ok') return end;
         }
         continue;
@@ -536,46 +557,57 @@ export class PlayRunner {
 
   private async dispatchInclude(inc: DynamicInclude, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
-    // One "included:" line per file and loop item, naming the hosts, as Ansible prints it.
-    const byFile = new Map<string, { file: string; item?: unknown; hosts: string[] }>();
+    // Ansible's included files: one per file, loop item and vars, naming its hosts, in the order first included.
+    const included = new Map<string, { file?: string; item?: unknown; hosts: string[]; scope: Scope; order: number }>();
     this.run.reporter.emit({ kind: 'task_start', name: includeTitle(inc), handler: false, hosts: hosts.length, location: inc.origin.location });
+    const templar = this.run.templar;
+    const loopVar = inc.loop?.control.loopVar ?? 'item';
+    const indexVar = inc.loop?.control.indexVar;
     for (const host of hosts) {
       const eff = effectiveSettings([this.playScope, ...chain], inc);
       const vars = this.vars.build(host, eff);
-      const templar = this.run.templar;
       try {
         const view = templar.view(vars);
-        if (!eff.when.every((c) => templar.isTrue(c, view))) {
+        // Without a loop, `when` decides for the whole include; with one, for each item (it may read the item).
+        if (!inc.loop && !eff.when.every((c) => templar.isTrue(c, view))) {
           this.report(host, { status: 'skipped', ignored: false, result: { changed: false, skip_reason: 'Conditional result was False' }, diff: [], noLog: false }, false, inc.origin.location);
           out.set(host, { kind: 'include', runs: [], failed: false });
           continue;
         }
-        const loopVar = inc.loop?.control.loopVar ?? 'item';
         const items = inc.loop ? this.includeItems(inc.loop.kind, templar.render(inc.loop.items, view), view, inc.origin.fileDir) : [undefined];
+        if (items.length === 0) {
+          const result = { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+          this.report(host, { status: 'skipped', ignored: false, result, diff: [], noLog: false }, false, inc.origin.location);
+          out.set(host, { kind: 'include', runs: [], failed: false });
+          continue;
+        }
         const runs: IncludeRun[] = [];
-        for (const item of items) {
-          const itemVars = inc.loop ? { ...vars, [loopVar]: item } : vars;
-          const itemView = templar.view(itemVars);
+        const skipped: ItemOutcome[] = [];
+        for (const [index, item] of items.entries()) {
+          const loopVars = inc.loop ? { [loopVar]: item, ansible_loop_var: loopVar, ...(indexVar ? { [indexVar]: index, ansible_index_var: indexVar } : {}) } : {};
+          const itemView = templar.view({ ...vars, ...loopVars });
+          if (inc.loop && !eff.when.every((c) => templar.isTrue(c, itemView))) {
+            const result = { changed: false, skip_reason: 'Conditional result was False', skipped: true, ...loopVars };
+            skipped.push({ item, label: item, status: 'skipped', result, diff: [] });
+            continue;
+          }
           const target = String(templar.render(inc.target, itemView));
           const params = templar.render(inc.params, itemView) as Record<string, unknown>;
           const loaded = inc.what === 'tasks' ? this.includes.tasks(target, inc) : this.includes.role(target, inc);
           // The include's own vars are include params too (above role params and set_fact), as in Ansible.
-          const scopeParams = { ...params, ...inc.vars, ...(inc.loop ? { [loopVar]: item } : {}), ...parentRoles(inc, eff.params) };
-          runs.push({
-            items: loaded.items,
-            scope: {
-              inherited: { when: [], tags: [], vars: inc.vars, environment: [] },
-              role: loaded.role,
-              params: scopeParams,
-            },
-          });
-          if (inc.what === 'tasks') {
-            const key = `${loaded.file}\0${JSON.stringify(item) ?? ''}`;
-            const entry = byFile.get(key) ?? { file: loaded.file, item, hosts: [] };
-            entry.hosts.push(host);
-            byFile.set(key, entry);
+          const scopeParams = { ...params, ...inc.vars, ...loopVars, ...parentRoles(inc, eff.params) };
+          const key = includedKey(loaded.file, scopeParams, `${host}\0${index}`);
+          let entry = included.get(key);
+          if (!entry) {
+            const scope: Scope = { inherited: { when: [], tags: [], vars: inc.vars, environment: [] }, role: loaded.role, params: scopeParams };
+            this.includeScopes.add(scope);
+            entry = { file: inc.what === 'tasks' ? loaded.file : undefined, item, hosts: [], scope, order: included.size };
+            included.set(key, entry);
           }
+          entry.hosts.push(host);
+          runs.push({ items: loaded.items, scope: entry.scope, order: entry.order });
         }
+        if (skipped.length > 0) this.reportSkippedItems(host, skipped, runs.length === 0, inc);
         out.set(host, { kind: 'include', runs, failed: false });
         // Each file included (per loop item) counts as ok, as Ansible counts it.
         if (inc.what === 'tasks') this.run.stats.add(host, 'ok', runs.length);
@@ -587,8 +619,24 @@ export class PlayRunner {
         out.set(host, { kind: 'include', runs: [], failed: true });
       }
     }
-    for (const e of byFile.values()) this.run.reporter.emit({ kind: 'included', file: e.file, hosts: e.hosts, item: e.item });
+    for (const e of included.values()) if (e.file !== undefined) this.run.reporter.emit({ kind: 'included', file: e.file, hosts: e.hosts, item: e.item });
     return out;
+  }
+
+  /**
+   * An include loop's items that `when` skipped: a line each; when it skipped
+   * them all, the host's own skipping line too, as for a task's loop.
+   */
+  private reportSkippedItems(host: string, skipped: ItemOutcome[], all: boolean, inc: DynamicInclude): void {
+    if (all) {
+      const result = { changed: false, skipped: true, msg: 'All items skipped', results: skipped.map((s) => s.result) };
+      this.report(host, { status: 'skipped', ignored: false, result, diff: [], noLog: false, items: skipped }, false, inc.origin.location);
+      return;
+    }
+    const verbose = this.run.options.verbosity > 0;
+    for (const s of skipped) {
+      this.run.reporter.emit({ kind: 'host_result', host, status: 'skipped', ignored: false, result: s.result, item: s.label, diff: [], verbose, noLog: false, location: inc.origin.location });
+    }
   }
 
   /** The items of an include's loop: a with_<lookup> loop's from its lookup, searched for beside the including file. */
@@ -648,6 +696,15 @@ function parentRoles(inc: DynamicInclude, outer: Record<string, unknown>): Recor
  * like any task ("role : name", "role : include_tasks"); include_role by its
  * name alone, or "include_role : ROLE" (never the enclosing role).
  */
+/** What makes two hosts' included files the same one: the file and its vars (a value JSON cannot write keeps it the host's own). */
+function includedKey(file: string, vars: Record<string, unknown>, own: string): string {
+  try {
+    return JSON.stringify([file, vars]) ?? own;
+  } catch {
+    return own;
+  }
+}
+
 function includeTitle(inc: DynamicInclude): string {
   if (inc.what === 'role') return inc.name ?? `include_role : ${inc.target}`;
   return `${inc.origin.role ? `${inc.origin.role.name} : ` : ''}${inc.name ?? 'include_tasks'}`;
