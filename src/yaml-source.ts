@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import { ParseError, type SourceLocation } from './errors.js';
 import { mkFloat, mkInt } from './templating/py-float.js';
+import { markUnsafe } from './templating/unsafe.js';
 import { openVault } from './vault/secrets.js';
 import { isVaultText } from './vault/envelope.js';
 
@@ -125,7 +126,12 @@ class Converter {
   convert(node: YamlNode | null | undefined, doc: Document): unknown {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convert(node.resolve(doc) as YamlNode, doc);
-    if (isScalar(node)) return node.tag === '!vault' ? this.vaultValue(node) : node.value;
+    if (isScalar(node)) {
+      if (node.tag === '!vault') return this.vaultValue(node);
+      // `!unsafe`: never templated (src/templating/unsafe.ts).
+      if (node.tag === '!unsafe') markUnsafe(node.value);
+      return node.value;
+    }
     if (isSeq(node)) {
       const out: unknown[] = [];
       const locs: SourceLocation[] = [];

@@ -16,6 +16,7 @@ import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type HostState, type RunContext } from './context.js';
 import { truthy as pyTruthy } from '../templating/python-ops.js';
 import { PyException, TemplateTypeError } from '../templating/errors.js';
+import { markUnsafe } from '../templating/unsafe.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
 import { ControllerFiles } from './controller-files.js';
@@ -164,6 +165,12 @@ export class TaskRunner {
       if (e instanceof TaskAbort) throw e;
       outcome = this.failure(e, task);
       if (findModule(task.action)?.shown === 'debug') outcome.debugFailure = true;
+    }
+    // What a module sends back is unsafe (never templated again), but for the
+    // actions whose values are the user's own (Ansible's _ACTION_WITH_CLEAN_FACTS).
+    if (findModule(task.action)?.name !== 'set_fact' && findModule(task.action)?.name !== 'include_vars') {
+      markUnsafe(outcome.result);
+      markUnsafe(outcome.effects?.gatheredFacts);
     }
     // A module may hide its own result (include_vars of a vaulted file), as Ansible's `_ansible_no_log`.
     outcome.noLog = noLog || outcome.result._ansible_no_log === true;

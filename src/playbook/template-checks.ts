@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import { templateFailure } from '../templating/errors.js';
+import { isUnsafeText } from '../templating/unsafe.js';
 import { compileTemplate, templateCode } from '../templating/jinja-compiler.js';
 import { prepareSource } from '../templating/source.js';
 import { locationOfItem, locationOfKey } from '../yaml-source.js';
@@ -37,7 +38,8 @@ function compileError(text: string, escapeBackslashes: boolean): Error | undefin
 
 /** A string rendered as a template (task options, names, vars, loop values...). */
 function checkString(text: string, at: SourceLocation): void {
-  if (!hasTemplate(text)) return;
+  // `!unsafe` text is never templated, so it need not be a valid template.
+  if (!hasTemplate(text) || isUnsafeText(text)) return;
   const err = compileError(text, true);
   if (err) fail(templateFailure(err, text).message, at);
 }

@@ -15,6 +15,7 @@
 //     "{{ l | length }}", "{{ d.k }}", "{{ l[0] }}" (ints), " {{ n }}" give strings;
 //     "{{ '[1, 2]' }}" becomes a list and "{{ 'True' }}" a bool.
 //  5. Trailing newlines of the source are kept (Jinja drops one, Ansible adds back).
+import { carryUnsafe, isUnsafeText } from './unsafe.js';
 import { TemplateError, UndefinedVariableError, templateFailure } from './errors.js';
 import { coreFilters } from './filters-core.js';
 import { collectionFilters } from './filters-collection.js';
@@ -129,7 +130,13 @@ export class Templar {
   }
 
   private renderString(s: string, vars: Record<string, unknown>, options?: RenderOptions): unknown {
-    if (!containsTemplate(s)) return s;
+    if (!containsTemplate(s) || isUnsafeText(s)) return s;
+    const value = this.renderTemplateString(s, vars, options);
+    carryUnsafe(value);
+    return value;
+  }
+
+  private renderTemplateString(s: string, vars: Record<string, unknown>, options?: RenderOptions): unknown {
     const single = SINGLE_VAR.exec(s);
     if (single?.[1] && hasVar(vars, single[1])) {
       const v = vars[single[1]];

@@ -2,6 +2,7 @@
 // view itself as the variables, so `a: "{{ b }}"` sees b's rendered value, the
 // way Ansible resolves variables at use time.
 import { TemplateError, UndefinedVariableError } from './errors.js';
+import { Undefined } from './undefined.js';
 
 interface Renderer {
   render(value: unknown, vars: Record<string, unknown>): unknown;
@@ -27,9 +28,13 @@ export function createView(templar: Renderer, vars: Record<string, unknown>): Re
         cache.set(key, value);
         return value;
       } catch (e) {
-        // Ansible names the variable's text before what it lacked (and states that twice).
+        // A variable whose template lacks something is itself undefined, lazily
+        // (as Ansible's): `is defined` and `default` see it; any other use fails,
+        // naming the variable's text before what it lacked (stated twice).
         if (e instanceof UndefinedVariableError && typeof raw === 'string') {
-          throw new UndefinedVariableError(`${raw}: ${e.message}. ${e.message}`, e.variable);
+          const value = new Undefined(`${raw}: ${e.message}. ${e.message}`, e.variable);
+          cache.set(key, value);
+          return value;
         }
         throw e;
       } finally {
