@@ -3,7 +3,7 @@
 // handlers flushed after each), and report every result.
 import PQueue from 'p-queue';
 import { gatherFacts } from '../facts/gather.js';
-import type { DynamicInclude, Item, Play, Task } from '../playbook/types.js';
+import type { DynamicInclude, Item, Play, RoleInstance, Task } from '../playbook/types.js';
 import { UnreachableError } from '../connection/connection.js';
 import { ParseError, TsplayError, type SourceLocation } from '../errors.js';
 import { UndefinedVariableError } from '../templating/templar.js';
@@ -405,7 +405,8 @@ export class PlayRunner {
     }
   }
 
-  private async dispatchTask(task: Task, chain: Scope[], hosts: string[], rescuable: boolean): Promise<Map<string, StepResult>> {
+  /** `chainOf`: a host's own chain, where hosts run the task in different scopes (handlers of included roles). */
+  private async dispatchTask(task: Task, chain: Scope[], hosts: string[], rescuable: boolean, chainOf?: (host: string) => Scope[]): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
     if (task.action === 'meta') return this.dispatchMeta(task, chain, hosts);
     this.resolveVarsFiles(hosts);
@@ -429,7 +430,7 @@ export class PlayRunner {
       }
     };
     const job = (host: string): Promise<void> =>
-      this.runTask(host, task, chain, files).then((outcome) => {
+      this.runTask(host, task, chainOf?.(host) ?? chain, files).then((outcome) => {
         out.set(host, { kind: 'task', outcome });
         if (!runOnce) reportReady();
       });
@@ -444,8 +445,9 @@ export class PlayRunner {
         if (first.kind !== 'task') continue;
         const state = hostState(this.run, host);
         if (task.register) state.setFacts[task.register] = { ...first.outcome.result };
-        // run_once facts and included vars apply to every host of the play, as in Ansible.
-        applyEffects(state, first.outcome);
+        // run_once facts and included vars apply to every host of the play, as in
+        // Ansible, unless delegate_facts gave them to the delegated host alone.
+        if (!first.outcome.factsDelegated) applyEffects(state, first.outcome);
       }
       for (const host of hosts) {
         const res = out.get(host)!;
@@ -606,6 +608,7 @@ export class PlayRunner {
           }
           entry.hosts.push(host);
           runs.push({ items: loaded.items, scope: entry.scope, order: entry.order });
+          if (inc.what === 'role' && loaded.role) this.bindRoleHandlers(host, loaded.role, [...chain, entry.scope]);
         }
         if (skipped.length > 0) this.reportSkippedItems(host, skipped, runs.length === 0, inc);
         out.set(host, { kind: 'include', runs, failed: false });
@@ -621,6 +624,21 @@ export class PlayRunner {
     }
     for (const e of included.values()) if (e.file !== undefined) this.run.reporter.emit({ kind: 'included', file: e.file, hosts: e.hosts, item: e.item });
     return out;
+  }
+
+  /** The chain each host's handlers of an included role run in (the include's vars), by host. */
+  private readonly handlerChains = new Map<string, Map<Task, Scope[]>>();
+
+  private bindRoleHandlers(host: string, role: RoleInstance, chain: Scope[]): void {
+    const roles = new Set<RoleInstance>();
+    const visit = (r: RoleInstance) => {
+      roles.add(r);
+      r.dependencies.forEach(visit);
+    };
+    visit(role);
+    let chains = this.handlerChains.get(host);
+    if (!chains) this.handlerChains.set(host, (chains = new Map()));
+    for (const h of this.play.handlers) if (h.origin.role && roles.has(h.origin.role)) chains.set(h, chain);
   }
 
   /**
@@ -669,7 +687,9 @@ export class PlayRunner {
         if (targets.length === 0) continue;
         for (const t of targets) this.hosts.get(t)!.notified.delete(handler);
         ran = true;
-        const results = await this.dispatchTask(handler, [], targets, false);
+        // A handler of an included role runs in the include's scope (its vars), each host in its own.
+        const chainOf = (host: string): Scope[] => this.handlerChains.get(host)?.get(handler) ?? [];
+        const results = await this.dispatchTask(handler, chainOf(targets[0]!), targets, false, chainOf);
         for (const [host, r] of results) {
           if (r.kind === 'task' && r.outcome.status === 'failed' && !r.outcome.ignored) this.hosts.get(host)!.failed = true;
           if (r.kind === 'task' && r.outcome.status === 'unreachable') this.hosts.get(host)!.ended = true;
@@ -691,11 +711,6 @@ function parentRoles(inc: DynamicInclude, outer: Record<string, unknown>): Recor
   };
 }
 
-/**
- * An include's TASK banner as ansible-playbook 2.14 titles it: include_tasks
- * like any task ("role : name", "role : include_tasks"); include_role by its
- * name alone, or "include_role : ROLE" (never the enclosing role).
- */
 /** What makes two hosts' included files the same one: the file and its vars (a value JSON cannot write keeps it the host's own). */
 function includedKey(file: string, vars: Record<string, unknown>, own: string): string {
   try {
@@ -705,6 +720,11 @@ function includedKey(file: string, vars: Record<string, unknown>, own: string): 
   }
 }
 
+/**
+ * An include's TASK banner as ansible-playbook 2.14 titles it: include_tasks
+ * like any task ("role : name", "role : include_tasks"); include_role by its
+ * name alone, or "include_role : ROLE" (never the enclosing role).
+ */
 function includeTitle(inc: DynamicInclude): string {
   if (inc.what === 'role') return inc.name ?? `include_role : ${inc.target}`;
   return `${inc.origin.role ? `${inc.origin.role.name} : ` : ''}${inc.name ?? 'include_tasks'}`;

@@ -52,6 +52,8 @@ export interface TaskOutcome {
   delegatedTo?: string;
   /** The delegated host's ansible_host, when it is not its name. */
   delegatedAddress?: string;
+  /** delegate_facts: the facts went to the delegated host (run_once spreads them no further). */
+  factsDelegated?: true;
   /** The module's result is printed without -v (its Module.shown). */
   shown?: 'debug' | 'always';
   /** The task is a debug task that failed before it ran: its result is shown cleaned as debug's is. */
@@ -82,6 +84,8 @@ export function applyEffects(state: HostState, outcome: TaskOutcome): void {
   const effects = outcome.effects;
   if (!effects || outcome.status === 'failed') return;
   if (effects.facts) Object.assign(state.setFacts, effects.facts);
+  // set_fact's cacheable: the facts join the host's facts too (ansible_facts, hostvars).
+  if (effects.facts && effects.cacheable) Object.assign(state.facts, effects.facts);
   if (effects.includeVars) Object.assign(state.includeVars, effects.includeVars);
   if (effects.gatheredFacts) Object.assign(state.facts, effects.gatheredFacts);
 }
@@ -421,6 +425,7 @@ export class TaskRunner {
     }
     // delegate_facts: the facts are the delegated host's, as in Ansible.
     const factsHost = delegateTo && this.boolSetting(eff.delegateFacts, view, false) ? delegateTo : host;
+    if (factsHost !== host) outcome.factsDelegated = true;
     applyEffects(hostState(this.env.run, factsHost), outcome);
     return outcome;
   }

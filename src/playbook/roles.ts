@@ -52,7 +52,7 @@ function loadDict(file: string | undefined, at: SourceLocation): Raw {
 
 export class RoleLoader {
   private readonly cache = new Map<string, RoleInstance>();
-  private readonly handlersLoaded = new Set<string>();
+  private readonly handlersLoaded = new Set<RoleInstance>();
   /** Roles whose tasks are already in the play: a role runs once per play and params. */
   private readonly included = new Set<RoleInstance>();
   private readonly entries = new Map<RoleInstance, unknown>();
@@ -129,11 +129,11 @@ export class RoleLoader {
     return items;
   }
 
+  /** The role's handlers, once per role instance: each instance's handlers see its own params, as in Ansible. */
   addHandlers(role: RoleInstance): void {
     const from = this.handlersFrom.get(role);
-    const key = `${role.dir}\0${from ?? ''}`;
-    if (this.handlersLoaded.has(key)) return;
-    this.handlersLoaded.add(key);
+    if (this.handlersLoaded.has(role)) return;
+    this.handlersLoaded.add(role);
     for (const dep of role.dependencies) this.addHandlers(dep);
     const file = roleFile(role.dir, 'handlers', from, { file: role.dir, line: 1, col: 1 });
     if (!file) return;
