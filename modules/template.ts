@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { ModuleFailure, type ControllerFile, type Module, type ModuleContext } from '../src/module-api/module-types.js';
 import { contentWriter, findControllerFile, type ContentSource, type WriteArgs, type WritePlanState } from '../src/file-ops/copy-core.js';
 import { templateVars } from '../src/templating/template-vars.js';
-import { TemplateNotFound, TemplateTypeError } from '../src/templating/errors.js';
+import { TemplateNotFound, TemplateTypeError, UndefinedVariableError } from '../src/templating/errors.js';
 import { SELINUX_OPTIONS } from '../src/file-ops/file-attributes.js';
 import { destOf, withSelinuxContext } from '../src/file-ops/selinux-module.js';
 
@@ -29,6 +29,11 @@ function renderSource(ctx: ModuleContext<TemplateArgs>): ContentSource {
     // Ansible reports Jinja's own exception for a template an include names but cannot find
     if (e instanceof TemplateNotFound) throw new ModuleFailure(e.message, { exception: `jinja2.exceptions.${e.message}` });
     if (e instanceof TemplateTypeError) throw new ModuleFailure(`AnsibleError: ${e.message}`, { exception: `ansible.errors.AnsibleError: ${e.message}` });
+    // An undefined variable is named as Ansible's AnsibleUndefinedVariable does (its message twice).
+    if (e instanceof UndefinedVariableError) {
+      const msg = `${e.message}. ${e.message}`;
+      throw new ModuleFailure(`AnsibleUndefinedVariable: ${msg}`, { exception: `ansible.errors.AnsibleUndefinedVariable: ${msg}` });
+    }
     throw new ModuleFailure(`AnsibleError: ${(e as Error).message}`);
   }
   const nl = ctx.args.newline_sequence ?? '\n';

@@ -620,7 +620,8 @@ export class TaskRunner {
       const p = join(d, name);
       if (existsSync(p)) return p;
     }
-    throw new ModuleFailure(`Could not find or access '${name}'\nSearched in:\n${dirs.map((d) => `\t${join(d, name)}`).join('\n')}\non the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`);
+    const msg = `Could not find or access '${name}'\nSearched in:\n${dirs.map((d) => `\t${join(d, name)}`).join('\n')} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`;
+    throw new ModuleFailure(msg, { exception: `ansible.errors.AnsibleFileNotFound: ${msg}` });
   }
 }
 

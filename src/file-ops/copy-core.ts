@@ -72,6 +72,7 @@ export function findControllerFile(ctx: ModuleContext<unknown>, kind: 'files' | 
   try {
     return ctx.findFile(kind, name);
   } catch (e) {
+    if (e instanceof ModuleFailure) throw e;
     throw new ModuleFailure((e as Error).message);
   }
 }

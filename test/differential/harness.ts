@@ -261,7 +261,8 @@ export function normalizeOutput(stdout: string, out: string, caseDir: string): s
     if (HEADER.test(line)) {
       flush();
       result.push(line);
-    } else if (line.startsWith('--- before')) {
+    } else if (line.startsWith('--- before') || line.startsWith('An exception occurred during task execution')) {
+      // A host's diffs, or the exception note Ansible prints before its failure, open its entry.
       if (diffOpen) entries[entries.length - 1]!.push(line);
       else entries.push([line]);
       diffOpen = true;
