@@ -9,6 +9,7 @@ import type { Play, RoleInstance } from '../playbook/types.js';
 import { hostState, type RunContext } from './context.js';
 import type { Effective } from './scope.js';
 import type { PlayVarsFiles } from './vars-files.js';
+import { PY_CLASS } from '../templating/undefined.js';
 
 export interface PlayVarsContext {
   play: Play;
@@ -86,6 +87,7 @@ export class VarsBuilder {
     vars.ansible_facts = factsWithoutPrefix(state.facts);
     Object.assign(vars, state.includeVars, state.setFacts, run.options.extraVars);
     Object.assign(vars, this.runMagic(host));
+    Object.defineProperty(vars, PY_CLASS, { value: 'ansible.vars.hostvars.HostVarsVars', enumerable: false });
     return vars;
   }
 
@@ -96,6 +98,7 @@ export class VarsBuilder {
   /** `hostvars`: every host's variables, built when a template reads them; the same for every host. */
   private readonly hostvars: Record<string, unknown> = new Proxy(Object.create(HostVars.prototype) as Record<string, unknown>, {
     get: (_t, name) => {
+      if (name === PY_CLASS) return 'ansible.vars.hostvars.HostVars';
       if (typeof name !== 'string' || !this.isHostvarsName(name)) return undefined;
       return this.run.templar.view(this.hostVarsOf(name));
     },

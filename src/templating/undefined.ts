@@ -33,9 +33,20 @@ export function undefinedVariable(name: string): Undefined {
   return new Undefined(`'${name}' is undefined`, name);
 }
 
+/** The Python class an object stands for in messages (hostvars: HostVars, a host's: HostVarsVars). */
+export const PY_CLASS = Symbol('pyClass');
+
+function pyClassOf(obj: unknown): string | undefined {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  const name = (obj as Record<symbol, unknown>)[PY_CLASS];
+  return typeof name === 'string' ? name : undefined;
+}
+
 /** Jinja2's object_type_repr: how a missing attribute's owner is named. */
 export function objectTypeRepr(obj: unknown): string {
   if (obj === null || obj === undefined) return "'None'";
+  const pyClass = pyClassOf(obj);
+  if (pyClass) return `'${pyClass} object'`;
   if (Array.isArray(obj)) return "'list object'";
   if (typeof obj === 'string') return "'str object'";
   if (typeof obj === 'boolean') return "'bool object'";
@@ -45,6 +56,8 @@ export function objectTypeRepr(obj: unknown): string {
 }
 
 export function missingAttribute(obj: unknown, name: string): Undefined {
+  // hostvars of a host that is not in the inventory, named as Ansible's HostVars names it.
+  if (pyClassOf(obj) === 'ansible.vars.hostvars.HostVars') return new Undefined(`"hostvars['${name}']" is undefined`, name);
   return new Undefined(`${objectTypeRepr(obj)} has no attribute '${name}'`, name);
 }
 
