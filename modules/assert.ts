@@ -1,5 +1,6 @@
 // assert: fail unless every condition holds.
-import { ModuleFailure, type Module } from '../src/module-api/module-types.js';
+import { ModuleFailure, TaskFailure, type Module } from '../src/module-api/module-types.js';
+import { PyException, TemplateTypeError, UndefinedVariableError } from '../src/templating/errors.js';
 
 interface AssertArgs {
   that: unknown[];
@@ -28,7 +29,7 @@ const assert: Module<AssertArgs> = {
   },
   async plan(ctx) {
     for (const condition of ctx.args.that) {
-      const value = typeof condition === 'boolean' ? condition : ctx.evaluate(String(condition));
+      const value = typeof condition === 'boolean' ? condition : evaluated(ctx.evaluate, String(condition));
       if (!truthy(value)) {
         throw new ModuleFailure(String(ctx.args.fail_msg ?? ctx.args.msg ?? 'Assertion failed'), {
           assertion: condition,
@@ -40,6 +41,19 @@ const assert: Module<AssertArgs> = {
     return { changed: false, result: { msg: ctx.args.success_msg, ...(ctx.args.quiet ? { _tsplay_quiet: true } : {}) } };
   },
 };
+
+/** A condition's value; one that cannot be evaluated fails the task as Ansible words it. */
+function evaluated(evaluate: (expression: string) => unknown, condition: string): unknown {
+  try {
+    return evaluate(condition);
+  } catch (e) {
+    if (e instanceof TemplateTypeError || e instanceof PyException) {
+      throw new TaskFailure(`The conditional check '${condition}' failed. The error was: ${e.message}`);
+    }
+    const cause = e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message;
+    throw new TaskFailure(`The conditional check '${condition}' failed. The error was: error while evaluating conditional (${condition}): ${cause}`);
+  }
+}
 
 /** Python truthiness, for values an expression produced. */
 export function truthy(value: unknown): boolean {

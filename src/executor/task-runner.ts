@@ -9,7 +9,7 @@ import { UnreachableError, type BecomeSpec, type Connection } from '../connectio
 import { checkArgs, knownOptions, literalRuleErrors, toBoolean, unknownOptions } from '../module-api/module-args.js';
 import { TsplayError } from '../errors.js';
 import { planAndApply } from './plan-apply.js';
-import { ModuleFailure, type Effects, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../module-api/module-types.js';
+import { ModuleFailure, TaskFailure, type Effects, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../module-api/module-types.js';
 import { INCLUDE_ACTIONS, LOOKUP_LOOPS } from '../playbook/keywords.js';
 import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
@@ -512,6 +512,7 @@ export class TaskRunner {
       return outcome;
     } catch (e) {
       if (e instanceof UnreachableError) throw e;
+      if (e instanceof TaskFailure) throw e;
       if (e instanceof ModuleFailure || e instanceof UndefinedVariableError) {
         const r = this.failureOf(e);
         return r;

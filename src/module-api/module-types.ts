@@ -167,6 +167,12 @@ export interface PlannedLookup {
 }
 
 /** Raised by a module to fail the task with a message and extra return values. */
+/**
+ * Fails the task as Ansible's task executor does around a module (an action
+ * plugin's exception): the result is the message alone, printed on one line.
+ */
+export class TaskFailure extends Error {}
+
 export class ModuleFailure extends Error {
   constructor(
     message: string,
