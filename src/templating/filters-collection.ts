@@ -1,7 +1,7 @@
 // List and dict filters: first/last, sort, unique, min/max/sum, map/select/
 // reject(attr), dict2items/items2dict, combine, zip, flatten, set operations...
 import { param, type Args } from './args.js';
-import { PyException, TemplateError } from './errors.js';
+import { PyException, PyTypeError, TemplateError } from './errors.js';
 import { getAttr } from './methods.js';
 import { isMapping, pyAdd, pyCompare, pyEquals, truthy, typeName } from './python-ops.js';
 import { pyRepr, pyStr, tuple } from './python-repr.js';
@@ -121,7 +121,10 @@ export const collectionFilters: FilterTable = {
   max: (v, a) => minMax(v, a, 1),
   sum: (v, a) => {
     const attr = param<unknown>(a, 0, 'attribute', null);
-    return toList(v).reduce((acc, x) => pyAdd(acc, attr === null ? x : attrPath(x, attr)), param(a, 1, 'start', 0));
+    const start = param(a, 1, 'start', 0);
+    // Python's sum() refuses a text start before adding anything.
+    if (typeof start === 'string') throw new PyTypeError("sum() can't sum strings [use ''.join(seq) instead]");
+    return toList(v).reduce((acc, x) => pyAdd(acc, attr === null ? x : attrPath(x, attr)), start);
   },
   map: (v, a, ctx) => {
     const items = toList(v);
