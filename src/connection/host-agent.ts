@@ -172,9 +172,10 @@ export class HostAgent {
     return this.goneReason === undefined;
   }
 
-  close(reason = 'the host agent was closed'): void {
+  /** `endInput: false`: its transport is closing anyway (no end of input of its own). */
+  close(reason = 'the host agent was closed', endInput = true): void {
     this.gone(reason);
-    this.input.end();
+    if (endInput) this.input.end();
   }
 
   private next(): Promise<Record<string, unknown>> {

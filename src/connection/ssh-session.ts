@@ -293,11 +293,12 @@ export class ShellSession {
     );
   }
 
-  close(): void {
+  /** `endChannel: false`: the whole connection is closing, which ends the channel too (no packet of its own). */
+  close(endChannel = true): void {
     if (this.closed) return;
     this.closeReason = 'the shell session was closed';
     try {
-      this.channel.end();
+      if (endChannel) this.channel.end();
     } catch {
       // already gone
     }

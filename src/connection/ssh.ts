@@ -480,24 +480,33 @@ export class SshConnection implements Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.session?.close();
-    void this.hostAgent?.then((a) => a?.close());
+    // The disconnect below closes every channel: theirs need no packets of their own.
     const client = this.client;
+    const disconnecting = client !== undefined && this.tcpAlive;
+    this.session?.close(!disconnecting);
+    void this.hostAgent?.then((a) => a?.close(undefined, !disconnecting));
     if (!client || !this.tcpAlive) {
       client?.destroy();
       this.closeJumps();
       return;
     }
+    // Direct connections: the disconnect is sent and the socket half-closed at
+    // once; the server's close is not awaited (a run would spend a round trip
+    // and the host's teardown per host on it). Through jump hosts, the target
+    // closes before the hops that carry it.
+    const direct = this.jumpClients.length === 0;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         client.destroy();
         resolve();
       }, 2000);
+      timer.unref();
       client.once('close', () => {
         clearTimeout(timer);
         resolve();
       });
       client.end();
+      if (direct) resolve();
     });
     this.closeJumps();
   }
