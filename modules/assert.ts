@@ -1,6 +1,6 @@
 // assert: fail unless every condition holds.
 import { ModuleFailure, TaskFailure, type Module } from '../src/module-api/module-types.js';
-import { PyException, TemplateTypeError, UndefinedVariableError } from '../src/templating/errors.js';
+import { conditionalFailure } from '../src/templating/errors.js';
 
 interface AssertArgs {
   that: unknown[];
@@ -47,11 +47,7 @@ function evaluated(evaluate: (expression: string) => unknown, condition: string)
   try {
     return evaluate(condition);
   } catch (e) {
-    if (e instanceof TemplateTypeError || e instanceof PyException) {
-      throw new TaskFailure(`The conditional check '${condition}' failed. The error was: ${e.message}`);
-    }
-    const cause = e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message;
-    throw new TaskFailure(`The conditional check '${condition}' failed. The error was: error while evaluating conditional (${condition}): ${cause}`);
+    throw new TaskFailure(conditionalFailure(condition, e).message);
   }
 }
 

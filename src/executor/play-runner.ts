@@ -207,7 +207,13 @@ export class PlayRunner {
    * or vars run its tasks separately, as Ansible runs each included file.
    */
   private stepKey(what: object, chain: readonly Scope[]): object {
-    const scope = [...chain].reverse().find((c) => this.includeScopes.has(c)) ?? this.play;
+    let scope: object = this.play;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      if (this.includeScopes.has(chain[i]!)) {
+        scope = chain[i]!;
+        break;
+      }
+    }
     let keys = this.stepKeys.get(scope);
     if (!keys) this.stepKeys.set(scope, (keys = new WeakMap()));
     let key = keys.get(what);

@@ -15,7 +15,7 @@ import type { Condition, Task } from '../playbook/types.js';
 import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type HostState, type RunContext } from './context.js';
 import { truthy as pyTruthy } from '../templating/python-ops.js';
-import { PyException, TemplateTypeError } from '../templating/errors.js';
+import { PyException, TemplateTypeError, conditionalFailure } from '../templating/errors.js';
 import { markUnsafe } from '../templating/unsafe.js';
 import { loopItems } from './loops.js';
 import { effectiveSettings, type Effective, type Scope } from './scope.js';
@@ -103,6 +103,9 @@ function where(task: Task): string {
   return `\n\nThe error appears to be in '${l.file}': line ${l.line}, column ${l.col}, but may\nbe elsewhere in the file depending on the exact syntax problem.`;
 }
 
+/** Actions whose results hold the user's own values, not a host's (Ansible's _ACTION_WITH_CLEAN_FACTS). */
+const CLEAN_FACTS_ACTIONS = new Set(['set_fact', 'include_vars']);
+
 /** Where a `with_<lookup>` loop's first_found looks, by the task's action (as Ansible's task executor decides). */
 function lookupSubdir(action: string): string {
   return action.includes('template') ? 'templates' : action.includes('var') ? 'vars' : 'files';
@@ -142,13 +145,10 @@ export class TaskRunner {
       try {
         if (!this.env.run.templar.isTrue(c, vars)) return false;
       } catch (e) {
-        // Ansible words a type error in a condition as an error of the task, not of the conditional
-        if (e instanceof TemplateTypeError || e instanceof PyException) throw new Error(`The conditional check '${String(c)}' failed. The error was: ${e.message}${where(task)}`);
-        // An undefined variable is stated twice (its error and the cause's), as Ansible does.
-        const cause = e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message;
-        const msg = `The conditional check '${String(c)}' failed. The error was: error while evaluating conditional (${String(c)}): ${cause}${where(task)}`;
-        // A `when` that cannot be evaluated fails the task with no `changed` in its result.
-        if (keyword === 'when') throw new Error(msg);
+        const failure = conditionalFailure(String(c), e);
+        const msg = `${failure.message}${where(task)}`;
+        // A type error, or a `when` that cannot be evaluated, fails the task with no `changed` in its result.
+        if (failure.typeError || keyword === 'when') throw new Error(msg);
         throw new ModuleFailure(msg, { _keyword: keyword });
       }
     }
@@ -172,9 +172,11 @@ export class TaskRunner {
     }
     // What a module sends back is unsafe (never templated again), but for the
     // actions whose values are the user's own (Ansible's _ACTION_WITH_CLEAN_FACTS).
-    if (findModule(task.action)?.name !== 'set_fact' && findModule(task.action)?.name !== 'include_vars') {
+    if (!CLEAN_FACTS_ACTIONS.has(findModule(task.action)?.name ?? '')) {
       markUnsafe(outcome.result);
-      markUnsafe(outcome.effects?.gatheredFacts);
+      // Gathered facts are usually the result's ansible_facts, already walked.
+      const gathered = outcome.effects?.gatheredFacts;
+      if (gathered !== outcome.result.ansible_facts) markUnsafe(gathered);
     }
     // A module may hide its own result (include_vars of a vaulted file), as Ansible's `_ansible_no_log`.
     outcome.noLog = noLog || outcome.result._ansible_no_log === true;
@@ -228,6 +230,7 @@ export class TaskRunner {
     const loop = task.loop!;
     const templar = this.env.run.templar;
     const view = templar.view(base);
+    const moduleShown = findModule(task.action)?.shown;
     let items: unknown[];
     try {
       const options = { searchPaths: this.searchPaths(task, eff) };
@@ -270,7 +273,7 @@ export class TaskRunner {
         if (e instanceof TaskAbort) throw e;
         // An undefined variable in an item's arguments ends the loop: the task
         // fails with that error alone, the items before it shown (Ansible's loop).
-        if (e instanceof UndefinedVariableError) return { ...this.failure(e, task), items: outcomes, loopAborted: true, shown: findModule(task.action)?.shown };
+        if (e instanceof UndefinedVariableError) return { ...this.failure(e, task), items: outcomes, loopAborted: true, shown: moduleShown };
         one = this.failure(e, task);
       }
       let label: unknown = item;
@@ -290,7 +293,7 @@ export class TaskRunner {
         status: one.status,
         result,
         diff: one.diff,
-        ...(one.shown === undefined && findModule(task.action)?.shown ? { quiet: true } : {}),
+        ...(one.shown === undefined && moduleShown ? { quiet: true } : {}),
         ...(one.delegatedTo ? { delegatedTo: one.delegatedTo, delegatedAddress: one.delegatedAddress } : {}),
       });
       if (one.status !== 'failed') Object.assign(carried, one.effects?.facts, one.effects?.includeVars, one.effects?.gatheredFacts);
@@ -326,7 +329,7 @@ export class TaskRunner {
           : anyChanged
             ? 'changed'
             : 'ok';
-    const shown = outcomes.every((o) => o.quiet) && outcomes.length > 0 ? undefined : findModule(task.action)?.shown;
+    const shown = outcomes.every((o) => o.quiet) && outcomes.length > 0 ? undefined : moduleShown;
     return { status, ignored: false, result, diff: outcomes.flatMap((o) => o.diff), items: outcomes, noLog: false, shown, ...(delegatedTo ? { delegatedTo } : {}) };
   }
 
@@ -459,8 +462,7 @@ export class TaskRunner {
   /** delegate_to rendered; an undefined variable in it fails the task as Ansible words it, the line naming it unrendered. */
   /** An inventory host's ansible_host as written (Ansible's result line shows it untemplated after a delegated host's name). */
   private addressOf(name: string): string | undefined {
-    const inventory = this.env.run.inventory;
-    const address = inventory.hasHost(name) ? inventory.hostVars(name).ansible_host : undefined;
+    const address = this.env.run.inventory.hasHost(name) ? this.env.vars.inventoryVars(name).ansible_host : undefined;
     return address === undefined || address === null ? undefined : String(address);
   }
 

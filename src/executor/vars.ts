@@ -40,7 +40,8 @@ export class VarsBuilder {
     private readonly ctx: PlayVarsContext,
   ) {}
 
-  private inventoryVars(host: string): Record<string, unknown> {
+  /** A host's inventory variables (group and host vars), worked out once a play. */
+  inventoryVars(host: string): Record<string, unknown> {
     let v = this.inventoryCache.get(host);
     if (!v) {
       v = this.run.inventory.hostVars(host, [this.ctx.play.playbookDir]);

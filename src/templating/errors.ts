@@ -73,3 +73,17 @@ export function templateFailure(err: unknown, text: string): Error {
   msg = msg.replace(/^\(unknown path\)\s*(\[[^\]]*\])?\s*/, '').trim();
   return new TemplateError(`template error while templating string: ${msg}. String: ${text}`);
 }
+
+/**
+ * How Ansible words a condition (when, until, assert's that...) that could not
+ * be evaluated. `typeError`: a type error or Python exception, which Ansible
+ * words as an error of the task rather than of the conditional.
+ */
+export function conditionalFailure(condition: string, e: unknown): { message: string; typeError: boolean } {
+  if (e instanceof TemplateTypeError || e instanceof PyException) {
+    return { message: `The conditional check '${condition}' failed. The error was: ${e.message}`, typeError: true };
+  }
+  // An undefined variable is stated twice (its error and the cause's), as Ansible does.
+  const cause = e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message;
+  return { message: `The conditional check '${condition}' failed. The error was: error while evaluating conditional (${condition}): ${cause}`, typeError: false };
+}

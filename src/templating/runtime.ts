@@ -161,6 +161,19 @@ function fromIterator(v: unknown): unknown {
   throw new TemplateError(`'${typeof v}' object is not iterable`);
 }
 
+
+/** A block rendered through nunjucks' callback, which answers at once (the compiled code is synchronous). */
+function renderNow(render: (done: (err: unknown, res?: string) => void) => void): string {
+  let text = '';
+  let error: unknown;
+  render((err, res) => {
+    error = err;
+    text = res ?? '';
+  });
+  if (error) throw error;
+  return text;
+}
+
 export const runtime: Record<string, unknown> = {
   ...baseRuntime,
   truthy,
@@ -212,30 +225,14 @@ export const runtime: Record<string, unknown> = {
   },
   // {{ super() }}: the text of the extended template's block of that name
   superBlock(env: unknown, context: RenderContext, frame: unknown, name: string, block: unknown): string {
-    let out = '';
-    let error: unknown;
-    context.getSuper(env, name, block, frame, runtime, (err, res) => {
-      error = err;
-      out = res ?? '';
-    });
-    if (error) throw error;
-    return out;
+    return renderNow((done) => context.getSuper(env, name, block, frame, runtime, done));
   },
   // `self`: the template's blocks by name, each a function that renders it again (self.head()).
   selfBlocks(env: unknown, context: RenderContext, frame: unknown): Record<string, () => unknown> {
     const ctx = context as unknown as { blocks: Record<string, unknown[]>; getBlock(name: string): (...a: unknown[]) => void };
     const out: Record<string, () => unknown> = {};
     for (const name of Object.keys(ctx.blocks ?? {})) {
-      out[name] = () => {
-        let text = '';
-        let error: unknown;
-        ctx.getBlock(name)(env, context, frame, runtime, (err: unknown, res?: string) => {
-          error = err;
-          text = res ?? '';
-        });
-        if (error) throw error;
-        return new SafeString(text);
-      };
+      out[name] = () => new SafeString(renderNow((done) => ctx.getBlock(name)(env, context, frame, runtime, done)));
     }
     return out;
   },
