@@ -28,7 +28,7 @@ describe('playbooks/hello.yml', () => {
     expect(changed(tsplay(['run', playbook, '-e', `dest=${dest}`]).stdout)).toBe(0);
   });
 
-  it.skipIf(!hasAnsible)('leaves nothing for ansible-playbook to change', () => {
+  it.skipIf(!hasAnsible && process.env.CI !== 'true')('leaves nothing for ansible-playbook to change', () => {
     const dest = join(dir, 'out');
     const res = spawnSync('ansible-playbook', [playbook, '-e', `dest=${dest}`], { encoding: 'utf8' });
     expect(res.status).toBe(0);
