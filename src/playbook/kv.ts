@@ -75,37 +75,34 @@ function keyOf(token: string): string | undefined {
  * shell). Without it, a word without `=` is kept as `_raw_params` too.
  */
 export function parseKeyValue(text: string, freeFormKeys?: readonly string[]): Record<string, unknown> {
+  if (freeFormKeys) return parseFreeForm(text, freeFormKeys);
   const args: Record<string, unknown> = {};
   const rawWords: string[] = [];
-  // Free-form text keeps its original spacing, so split by a regexp that remembers it.
-  const tokens = splitArgsString(text);
-  for (const token of tokens) {
+  for (const token of splitArgsString(text)) {
     const key = keyOf(token);
-    if (key !== undefined && (!freeFormKeys || freeFormKeys.includes(key))) {
-      args[key] = unquote(decodeEscapes(token.slice(key.length + 1)));
-    } else {
-      rawWords.push(token);
-    }
+    if (key !== undefined) args[key] = unquote(decodeEscapes(token.slice(key.length + 1)));
+    else rawWords.push(token);
   }
-  if (rawWords.length > 0) {
-    args._raw_params = freeFormKeys ? rawFreeForm(text, freeFormKeys) : rawWords.join(' ');
-  }
+  if (rawWords.length > 0) args._raw_params = rawWords.join(' ');
   return args;
 }
 
 /**
- * The free-form text with the recognised k=v words removed, put back together
- * as Ansible's join_args does: its words keep the spacing after them (a
+ * Free-form text (command, shell): the recognised k=v words are options (their
+ * values stripped, as Ansible strips them); the other words are put back
+ * together as Ansible's join_args does: each keeps the spacing after it (a
  * trailing space or newline included), joined by one space.
  */
-function rawFreeForm(text: string, keys: readonly string[]): string {
-  const kept = freeFormWords(text).filter((word) => {
+function parseFreeForm(text: string, keys: readonly string[]): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  let raw = '';
+  for (const word of freeFormWords(text)) {
     const key = keyOf(word);
-    return key === undefined || !keys.includes(key);
-  });
-  let out = '';
-  for (const word of kept) out += out === '' || out.endsWith('\n') ? word : ` ${word}`;
-  return out;
+    if (key !== undefined && keys.includes(key)) args[key] = unquote(decodeEscapes(word.slice(key.length + 1).trim()));
+    else raw += raw === '' || raw.endsWith('\n') ? word : ` ${word}`;
+  }
+  if (raw !== '') args._raw_params = raw;
+  return args;
 }
 
 /** Quote state after `token`, as Ansible's _get_quote_state (a quote after a backslash does not count). */
