@@ -10,11 +10,11 @@ if (!existsSync(BUNDLE_FILE)) {
   process.exit(1);
 }
 const bundle = loadBundle(BUNDLE_FILE, codeCacheDir());
-const { main, interrupt, useTemplateCodeStore, saveTemplateCodeStore } = bundle.exports;
+const { main, interrupt, useTemplateCodeStore, saveTemplateCodeStore, modulesUsed } = bundle.exports;
 useTemplateCodeStore(bundle.cacheFileFor('templates.json'));
 process.once('exit', () => {
   saveTemplateCodeStore();
-  bundle.saveCache();
+  bundle.saveCache(modulesUsed());
 });
 // Ctrl-C closes every connection cleanly, then exits 99 as ansible-playbook does.
 process.on('SIGINT', () => void interrupt());

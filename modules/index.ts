@@ -88,8 +88,18 @@ export function shortName(name: string): string {
   return name;
 }
 
+/** Modules this process looked up: how much of tsplay a run used (the code cache's measure, src/build/bundle-loader.ts). */
+const looked = new Set<string>();
+
 export function findModule(name: string): Module<any, any> | undefined {
-  return byName.get(shortName(name));
+  const m = byName.get(shortName(name));
+  if (m) looked.add(m.name);
+  return m;
+}
+
+/** How many kinds of module this process has looked up. */
+export function modulesUsed(): number {
+  return looked.size;
 }
 
 export function moduleNames(): string[] {

@@ -46,7 +46,7 @@ describe('loadBundle', () => {
     const first = load(file, cacheDir);
     expect(first).toEqual({ cacheUse: 'none', saved: true, answer: 42, later: [7, file, 'function'] });
     const [name] = cacheFiles(cacheDir);
-    expect(readFileSync(join(cacheDir, name!)).subarray(0, 4).toString()).toBe('TSPC');
+    expect(readFileSync(join(cacheDir, name!)).subarray(0, 4).toString()).toBe('TSP2');
 
     expect(load(file, cacheDir)).toEqual({ cacheUse: 'accepted', saved: false, answer: 42, later: [7, file, 'function'] });
     expect(cacheFiles(cacheDir)).toEqual([name]);
@@ -112,11 +112,12 @@ describe('loadBundle', () => {
 });
 
 describe('when the cache is written', () => {
-  it('writes when there is none or it was refused, and when a run compiled much more', () => {
-    expect(shouldSaveCache('none', 0, 1000)).toBe(true);
-    expect(shouldSaveCache('rejected', 5000, 1000)).toBe(true);
-    expect(shouldSaveCache('accepted', 1000, 1100)).toBe(false);
-    expect(shouldSaveCache('accepted', 1000, 1300)).toBe(true);
+  it('writes when there is none or it was refused, and when a run used more kinds of module', () => {
+    expect(shouldSaveCache('none', 0, 3)).toBe(true);
+    expect(shouldSaveCache('rejected', 9, 3)).toBe(true);
+    expect(shouldSaveCache('accepted', 5, 5)).toBe(false);
+    expect(shouldSaveCache('accepted', 5, 2)).toBe(false);
+    expect(shouldSaveCache('accepted', 0, 1)).toBe(true);
   });
 
   it('lives in the user cache directory unless TSPLAY_CODE_CACHE says otherwise', () => {
@@ -156,6 +157,22 @@ describe('the CLI and its code cache', () => {
     expect(Object.keys((JSON.parse(readFileSync(join(cacheDir, stores[0]!), 'utf8')) as { code: object }).code).length).toBeGreaterThanOrEqual(2);
     const cached = run(cacheDir);
     for (const r of [making, cached]) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: plain.code, stdout: plain.stdout, stderr: plain.stderr });
+  });
+
+  it('remakes a cache that a smaller run made (`--version`), and only then', () => {
+    const cacheDir = join(dir, 'cli-cache-used');
+    const playbook = join(dir, 'used.yml');
+    writeFileSync(playbook, ['- hosts: localhost', '  gather_facts: false', '  tasks:', '    - debug: msg=hi', '    - set_fact: x=1', ''].join('\n'));
+    const cacheFile = (): string => join(cacheDir, cacheFiles(cacheDir)[0]!);
+    const used = (): number => readFileSync(cacheFile()).readUInt32LE(4);
+    expect(tsplay(['--version'], { env: { TSPLAY_CODE_CACHE: cacheDir } }).code).toBe(0);
+    expect(used()).toBe(0);
+    const run = (): void => expect(tsplay(['run', playbook], { env: { TSPLAY_CODE_CACHE: cacheDir } }).code).toBe(0);
+    run();
+    expect(used()).toBe(2); // debug and set_fact
+    const made = statSync(cacheFile()).ino;
+    run();
+    expect(statSync(cacheFile()).ino).toBe(made); // not written again
   });
 
   it("removes the files of other builds for the same node, and keeps another node's", () => {

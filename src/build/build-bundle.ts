@@ -17,6 +17,7 @@ const entry = [
   `export { main } from './src/cli/cli.js';`,
   `export { interrupt } from './src/cli/interrupt.js';`,
   `export { useTemplateCodeStore, saveTemplateCodeStore } from './src/templating/code-store.js';`,
+  `export { modulesUsed } from './modules/index.js';`,
   `import { useBundledValidators } from './src/module-validators.js';`,
   `useBundledValidators({`,
   ...validators.map((f) => `  ${JSON.stringify(f.replace(/\.cjs$/, ''))}: require(${JSON.stringify(`./validators/${f}`)}),`),

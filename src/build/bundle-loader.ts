@@ -10,7 +10,6 @@ import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getHeapCodeStatistics } from 'node:v8';
 import { readOwnFile, writeOwnFile } from '../own-file.js';
 import { Script } from 'node:vm';
 
@@ -24,11 +23,11 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsplay');
 }
 
-// A cache file: MAGIC, the size of the bytecode in the heap when it was made
-// (uint32), the SHA-1 of V8's data, then the data. V8 checks its data's
+// A cache file: MAGIC, how much of tsplay the run that made it used (uint32:
+// the kinds of module it looked up), the SHA-1 of V8's data, then the data. V8 checks its data's
 // version and flags but, in release builds, not its integrity, and it would
 // run damaged bytecode; hence the checksum.
-const MAGIC = Buffer.from('TSPC');
+const MAGIC = Buffer.from('TSP2');
 const SUM = 20;
 const HEADER = MAGIC.length + 4 + SUM;
 
@@ -42,27 +41,31 @@ export interface LoadedBundle {
   cacheUse: CacheUse;
   /** A file in the cache directory that belongs to this very bundle and node, e.g. `templates.json` (undefined without a cache). */
   cacheFileFor(name: string): string | undefined;
-  /** Writes the cache if it is missing, was refused, or this run compiled much more than the run that made it. */
-  saveCache(): boolean;
+  /**
+   * Writes the cache if it is missing, was refused, or this run used more of
+   * tsplay than the run that made it (`used`: the kinds of module it looked up).
+   */
+  saveCache(used?: number): boolean;
 }
 
 /** The cache file's data, `damaged` if it fails its checksum, undefined if there is none (or not this user's own). */
-function readCache(file: string): { bytecode: number; data: Buffer } | 'damaged' | undefined {
+function readCache(file: string): { used: number; data: Buffer } | 'damaged' | undefined {
   const buf = readOwnFile(file);
   if (!buf) return undefined;
   const data = buf.subarray(HEADER);
   if (buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return 'damaged';
   if (!sha1(data).equals(buf.subarray(MAGIC.length + 4, HEADER))) return 'damaged';
-  return { bytecode: buf.readUInt32LE(MAGIC.length), data };
+  return { used: buf.readUInt32LE(MAGIC.length), data };
 }
 
 /**
  * Whether to write the cache at the end of a run: when there was none or V8
- * refused it, or when this run compiled much more than the run that made it
- * (which may have been a `--version`). Sizes are the bytecode in the heap.
+ * refused it, or when this run used more of tsplay than the run that made it
+ * (which may have been a `--version`). Not the bytecode in the heap: measuring
+ * it walks the whole heap, ~50-80 ms at the end of a 100-host run.
  */
-export function shouldSaveCache(use: CacheUse, bytecodeWhenMade: number, bytecodeNow: number): boolean {
-  return use !== 'accepted' || bytecodeNow > bytecodeWhenMade * 1.2;
+export function shouldSaveCache(use: CacheUse, usedWhenMade: number, usedNow: number): boolean {
+  return use !== 'accepted' || usedNow > usedWhenMade;
 }
 
 /** Compiles and runs a CommonJS script file, through the code cache in cacheDir if given. */
@@ -83,15 +86,14 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
 
-  const saveCache = (): boolean => {
+  const saveCache = (used = 0): boolean => {
     if (!cacheFile) return false;
-    const bytecode = getHeapCodeStatistics().bytecode_and_metadata_size;
-    if (!shouldSaveCache(cacheUse, cached?.bytecode ?? 0, bytecode)) return false;
+    if (!shouldSaveCache(cacheUse, cached?.used ?? 0, used)) return false;
     try {
       const data = script.createCachedData();
       const header = Buffer.alloc(HEADER);
       MAGIC.copy(header);
-      header.writeUInt32LE(Math.min(bytecode, 0xffffffff), MAGIC.length);
+      header.writeUInt32LE(Math.min(used, 0xffffffff), MAGIC.length);
       sha1(data).copy(header, MAGIC.length + 4);
       writeOwnFile(cacheFile, Buffer.concat([header, data]));
       for (const f of readdirSync(cacheDir!)) if (f.startsWith(build) && !f.startsWith(key)) rmSync(join(cacheDir!, f), { force: true });
