@@ -65,5 +65,6 @@ export function runOptions(flags: SharedRunFlags, s: RunSpecifics): RunOptions {
       hostKeyChecking: (flags.hostKeyChecking as HostKeyChecking | undefined) ?? hostKeyCheckingFromEnv(process.env) ?? 'strict',
       ...s.ssh,
     },
+    exitAfterRun: true,
   };
 }

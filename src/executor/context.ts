@@ -27,11 +27,34 @@ export interface RunOptions {
   becomeMethod?: string;
   becomePassword?: string;
   connectionSettings: ConnectionSettings;
+  /**
+   * The process exits as soon as the run is over (the CLI): the connections
+   * are then left for the exit to close instead of being closed first.
+   */
+  exitAfterRun?: boolean;
 }
 
 /** What the engine knows of one host across the whole run. */
 export class HostState {
-  facts: Record<string, unknown> = {};
+  private factsNow: Record<string, unknown> = {};
+  private factsChanges = 0;
+  /** The host's facts; changed only by addFacts and clearFacts, which count the changes. */
+  get facts(): Readonly<Record<string, unknown>> {
+    return this.factsNow;
+  }
+  /** Changes when the facts do: what is made of them can be kept until then. */
+  get factsVersion(): number {
+    return this.factsChanges;
+  }
+  addFacts(more: Record<string, unknown> | undefined): void {
+    if (!more) return;
+    Object.assign(this.factsNow, more);
+    this.factsChanges++;
+  }
+  clearFacts(): void {
+    this.factsNow = {};
+    this.factsChanges++;
+  }
   /** set_fact results and registered variables. */
   setFacts: Record<string, unknown> = {};
   includeVars: Record<string, unknown> = {};
