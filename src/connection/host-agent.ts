@@ -7,7 +7,7 @@
 // Set TSPLAY_HOST_AGENT=0 to never start it.
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { agentProgramLine } from './host-agent-program.js';
+import { agentProgramText } from './host-agent-program.js';
 
 /** Ownership, size and time of a file: the same on the wire and in RemoteFileState. */
 export interface FileOwnership {
@@ -129,7 +129,7 @@ export class HostAgent {
     streams.output.on('data', (d: Buffer) => agent.receive(d));
     streams.ended.on('close', () => agent.gone('the host agent exited'));
     const hello = agent.next();
-    streams.input.write(agentProgramLine());
+    streams.input.write(agentProgramText());
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), timeoutMs);

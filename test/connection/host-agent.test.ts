@@ -1,12 +1,13 @@
 // The host agent (src/connection/host-agent*.ts) must describe and write files
 // exactly as the shell commands of src/remote-files.ts and src/remote-stat.ts
 // do: every case here runs both ways on the same files and compares.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/connection.js';
+import { AGENT_PROGRAM } from '../../src/connection/host-agent-program.js';
 import { LocalConnection } from '../../src/connection/local.js';
 import { TaskConnection } from '../../src/connection/task-connection.js';
 import { probePaths, writeFileAtomic, type ProbeOptions } from '../../src/host/remote-files.js';
@@ -196,5 +197,37 @@ describe('host agent', () => {
       const [st] = await probePaths(conn, [join(dir)]);
       expect(st!.type).toBe('directory');
     });
+  });
+});
+
+describe("the agent's JSON", () => {
+  // The agent speaks JSON through the json package's C half (_json): the
+  // package itself imports re, enum, functools and collections, two thirds of
+  // the agent's start on every host.
+  const requests = [
+    { op: 'probe', paths: ['/nonexistent/é ü "q" \\ \n'], follow: true },
+    { op: 'stat', requests: [{ path: '/', follow: true }] },
+    { op: 'nope', big: 12345678901234567890, f: -0.5, list: [null, true, false, {}] },
+  ];
+  /** The agent's answers, its program preceded by `prefix` (Python run before it). */
+  const run = (prefix = '', flags: string[] = []): { answers: unknown[]; stderr: string } => {
+    const program = prefix + AGENT_PROGRAM;
+    const loader = `import sys;exec(sys.stdin.buffer.read(${Buffer.byteLength(program)}))`;
+    const input = program + requests.map((r) => `${JSON.stringify(r)}\n`).join('');
+    const r = spawnSync('python3', ['-S', ...flags, '-c', loader], { input, encoding: 'utf8' });
+    return { answers: r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown), stderr: r.stderr };
+  };
+
+  it('imports neither json nor re, and answers as the json package would', () => {
+    const fast = run('', ['-X', 'importtime']);
+    const imported = fast.stderr.split('\n').map((l) => l.split('|').pop()!.trim());
+    expect(imported).toContain('_json');
+    expect(imported).not.toContain('json');
+    expect(imported).not.toContain('re');
+    const plain = run("import sys\nsys.modules['_json'] = None\n");
+    expect(plain.answers).toHaveLength(4);
+    expect(fast.answers.slice(1)).toEqual(plain.answers.slice(1));
+    expect(fast.answers[1]).toEqual({ ok: true, states: [{ type: 'absent' }] });
+    expect(fast.answers[3]).toEqual({ error: "unknown request 'nope'" });
   });
 });
