@@ -48,7 +48,7 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostEn
  * The entries are shared: do not mutate them.
  */
 export async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
-  const all: KnownHostEntry[] = [];
+  const parts: KnownHostEntry[][] = [];
   for (const file of files) {
     let entries: KnownHostEntry[];
     try {
@@ -57,9 +57,64 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw e;
     }
-    all.push(...entries);
+    parts.push(entries);
   }
+  // The same files unchanged give the same array, so its index (entriesFor) is made once.
+  const last = lastLoad;
+  if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.all;
+  const all = parts.flat();
+  lastLoad = { parts, all };
   return all;
+}
+
+let lastLoad: { parts: KnownHostEntry[][]; all: KnownHostEntry[] } | undefined;
+
+/**
+ * known_hosts entries looked up by name: lines naming plain hosts are found in
+ * a map, only patterns and hashed names are tested one by one. Testing every
+ * line for every host made connecting to N hosts O(N^2) (a million pattern
+ * tests at 1,000 hosts, twice: key algorithms, then the key).
+ */
+interface EntryIndex {
+  plain: Map<string, number[]>;
+  /** Positions of lines with patterns, negations or hashed names. */
+  tested: number[];
+  /** Entries (unmarked) matching a name, in file order, as last worked out. */
+  byName: Map<string, KnownHostEntry[]>;
+}
+
+const indexes = new WeakMap<readonly KnownHostEntry[], EntryIndex>();
+
+function indexOf(entries: readonly KnownHostEntry[]): EntryIndex {
+  let index = indexes.get(entries);
+  if (index) return index;
+  index = { plain: new Map(), tested: [], byName: new Map() };
+  entries.forEach((e, i) => {
+    if (e.marker !== undefined) return;
+    if (e.hosts.startsWith('|') || /[*?!]/.test(e.hosts)) {
+      index!.tested.push(i);
+      return;
+    }
+    for (const name of new Set(e.hosts.toLowerCase().split(',').filter((n) => n !== ''))) {
+      const at = index!.plain.get(name);
+      if (at) at.push(i);
+      else index!.plain.set(name, [i]);
+    }
+  });
+  indexes.set(entries, index);
+  return index;
+}
+
+/** The unmarked entries whose host field matches `name`, in file order (shared: not to be changed). */
+export function entriesFor(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+  const index = indexOf(entries);
+  let found = index.byName.get(name);
+  if (found) return found;
+  const positions = [...(index.plain.get(name.toLowerCase()) ?? []), ...index.tested.filter((i) => hostFieldMatches(entries[i]!.hosts, name))];
+  found = positions.sort((a, b) => a - b).map((i) => entries[i]!);
+  if (index.byName.size >= 10_000) index.byName.clear();
+  index.byName.set(name, found);
+  return found;
 }
 
 // Compiled host patterns: every host's lookup tests every known_hosts line.
@@ -125,7 +180,7 @@ export function checkHostKey(entries: readonly KnownHostEntry[], name: string, b
       return { status: 'revoked', entry: e };
     }
   }
-  const forHost = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name));
+  const forHost = entriesFor(entries, name);
   const same = forHost.find((e) => e.keyType === type && e.key.equals(blob));
   if (same) return { status: 'known', entry: same };
   const changed = forHost.find((e) => e.keyType === type);
@@ -154,8 +209,7 @@ const DEFAULT_HOST_KEY_ALGORITHMS = [
  * us the one we can verify.
  */
 export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[], name: string): string[] {
-  const known = entries
-    .filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name))
+  const known = entriesFor(entries, name)
     .flatMap((e) => algorithmsFor(e.keyType))
     .filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a));
   return [...new Set([...known, ...DEFAULT_HOST_KEY_ALGORITHMS])];

@@ -6,10 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   appendKnownHost,
   checkHostKey,
+  entriesFor,
   fingerprintSha256,
   hostFieldMatches,
   keyTypeOf,
   knownHostName,
+  loadKnownHosts,
   parseKnownHosts,
   preferredHostKeyAlgorithms,
 } from '../../src/connection/known-hosts.js';
@@ -80,6 +82,44 @@ describe('known_hosts', () => {
       'ssh-rsa',
       'ssh-ed25519',
     ]);
+  });
+
+  it('finds the lines for a name through its index as a test of every line would, in file order', () => {
+    const k = (t: string) => `${t} ${blob(t).toString('base64')}`;
+    const text = [
+      `h1,H2 ${k('ssh-ed25519')}`,
+      `*.example ${k('ssh-rsa')}`,
+      `${hashed('h2')} ${k('ecdsa-sha2-nistp256')}`,
+      `h?,!h3 ${k('ssh-ed25519')}`,
+      `@revoked h1 ${k('ssh-ed25519')}`,
+      `[h1]:2222 ${k('ssh-ed25519')}`,
+      `h2 ${k('ssh-rsa')}`,
+      `a.example,h1 ${k('ssh-rsa')}`,
+    ].join('\n');
+    const entries = parseKnownHosts(text);
+    for (const name of ['h1', 'h2', 'H1', 'h3', 'a.example', 'b.example', '[h1]:2222', 'h10', 'x']) {
+      const tested = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name));
+      expect(entriesFor(entries, name), name).toEqual(tested);
+      expect(entriesFor(entries, name), name).toEqual(tested); // the kept answer too
+    }
+    expect(entriesFor(entries, 'h2').map((e) => e.line)).toEqual([1, 3, 4, 7]);
+  });
+
+  it('gives the same entries (and so the same index) for unchanged files', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tsplay-kh-same-'));
+    try {
+      const a = path.join(dir, 'a');
+      writeFileSync(a, `h1 ssh-ed25519 ${blob('ssh-ed25519').toString('base64')}\n`);
+      await new Promise((r) => setTimeout(r, 250)); // past the file cache's racy window (file-cache.ts)
+      const first = await loadKnownHosts([a, path.join(dir, 'missing')]);
+      expect(await loadKnownHosts([a, path.join(dir, 'missing')])).toBe(first);
+      writeFileSync(a, `h2 ssh-ed25519 ${blob('ssh-ed25519').toString('base64')}\n`);
+      const changed = await loadKnownHosts([a, path.join(dir, 'missing')]);
+      expect(changed).not.toBe(first);
+      expect(changed.map((e) => e.hosts)).toEqual(['h2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints fingerprints like ssh-keygen and reads key types', () => {
