@@ -9,7 +9,7 @@ import { ParseError, TsplayError, type SourceLocation } from '../errors.js';
 import { UndefinedVariableError } from '../templating/templar.js';
 import { hostState, type RunContext } from './context.js';
 import { Scheduler } from './lockstep.js';
-import { effectiveSettings, type Scope } from './scope.js';
+import { effectiveIn, type Scope } from './scope.js';
 import { tagsSelected } from './tags.js';
 import { applyEffects, TaskRunner, type ItemOutcome, type TaskOutcome } from './task-runner.js';
 import { ControllerFiles } from './controller-files.js';
@@ -302,7 +302,7 @@ export class PlayRunner {
         if (end !== 'ok') return end;
         continue;
       }
-      const eff = effectiveSettings([this.playScope, ...chain], item);
+      const eff = effectiveIn(this.playScope, chain, item);
       if (!tagsSelected(eff.tags, this.run.options.tags, this.run.options.skipTags)) continue;
       if (this.startAt && !this.started.has(host)) {
         if (item !== this.startAt) continue;
@@ -369,7 +369,7 @@ export class PlayRunner {
         this.queue.add(async () => {
           try {
             const conn = await this.run.connect(host);
-            Object.assign(hostState(this.run, host).facts, await gatherFacts(conn, { subset: this.play.gatherSubset }));
+            hostState(this.run, host).addFacts(await gatherFacts(conn, { subset: this.play.gatherSubset }));
             this.report(host, { status: 'ok', ignored: false, result: { changed: false }, diff: [], noLog: false }, false, this.play.location);
           } catch (e) {
             const unreachable = e instanceof UnreachableError;
@@ -392,7 +392,7 @@ export class PlayRunner {
   /** The task's name in its TASK banner, rendered with `host`'s variables. */
   private taskTitle(task: Task, host: string, chain: Scope[]): string {
     const templar = this.run.templar;
-    const render = (name: string) => templar.render(name, templar.view(this.vars.build(host, effectiveSettings([this.playScope, ...chain], task))));
+    const render = (name: string) => templar.render(name, templar.view(this.vars.build(host, effectiveIn(this.playScope, chain, task))));
     return taskTitle(task, render, true);
   }
 
@@ -405,7 +405,7 @@ export class PlayRunner {
     if (!task.action.includes('{{')) return;
     const templar = this.run.templar;
     try {
-      templar.render(task.action, templar.view(this.vars.build(host, effectiveSettings([this.playScope, ...chain], task))));
+      templar.render(task.action, templar.view(this.vars.build(host, effectiveIn(this.playScope, chain, task))));
     } catch (e) {
       throw new TsplayError(e instanceof UndefinedVariableError ? `${e.message}. ${e.message}` : (e as Error).message, task.origin.location);
     }
@@ -416,7 +416,7 @@ export class PlayRunner {
     const out = new Map<string, StepResult>();
     if (task.action === 'meta') return this.dispatchMeta(task, chain, hosts);
     this.resolveVarsFiles(hosts);
-    const eff = effectiveSettings([this.playScope, ...chain], task);
+    const eff = effectiveIn(this.playScope, chain, task);
     const runOnce = eff.runOnce === true || eff.runOnce === 'true' || eff.runOnce === 'yes';
     // Actions that bypass the host loop (add_host, pause) run on the first host alone, and count there only.
     const targets = runOnce || findModule(task.action)?.bypassHostLoop ? hosts.slice(0, 1) : hosts;
@@ -472,7 +472,7 @@ export class PlayRunner {
   private runTask(host: string, task: Task, chain: Scope[], files: ControllerFiles): Promise<TaskOutcome> {
     const argumentCheck = roleArgumentCheckOf(task);
     if (!argumentCheck) return this.tasks.run(host, task, chain, files);
-    const eff = effectiveSettings([this.playScope, ...chain], task);
+    const eff = effectiveIn(this.playScope, chain, task);
     return Promise.resolve(runRoleArgumentCheck(argumentCheck, eff, this.vars.build(host, eff), this.run.templar));
   }
 
@@ -482,7 +482,7 @@ export class PlayRunner {
       return r?.kind === 'task' && r.outcome.status === 'failed' && !r.outcome.ignored;
     });
     if (failedNow.length === 0) return;
-    const eff = effectiveSettings([this.playScope, ...chain], task);
+    const eff = effectiveIn(this.playScope, chain, task);
     if (eff.anyErrorsFatal) {
       this.endAll();
       return;
@@ -508,7 +508,7 @@ export class PlayRunner {
   private async dispatchMeta(task: Task, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
     const action = String(task.args._raw_params ?? '');
-    const eff = effectiveSettings([this.playScope, ...chain], task);
+    const eff = effectiveIn(this.playScope, chain, task);
     // Like Ansible's linear strategy, only these meta actions are per host; the
     // others run once, with `when` judged on the first host.
     const perHost = ['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers'].includes(action);
@@ -546,7 +546,7 @@ export class PlayRunner {
         break;
       case 'clear_facts':
         for (const h of applies) {
-          hostState(this.run, h).facts = {};
+          hostState(this.run, h).clearFacts();
           hostState(this.run, h).setFacts = {};
         }
         break;
@@ -572,7 +572,7 @@ export class PlayRunner {
     const loopVar = inc.loop?.control.loopVar ?? 'item';
     const indexVar = inc.loop?.control.indexVar;
     for (const host of hosts) {
-      const eff = effectiveSettings([this.playScope, ...chain], inc);
+      const eff = effectiveIn(this.playScope, chain, inc);
       const vars = this.vars.build(host, eff);
       try {
         const view = templar.view(vars);

@@ -43,3 +43,18 @@ export function effectiveSettings(chain: readonly Scope[], own: Inherited & { or
   }
   return eff;
 }
+
+const kept = new WeakMap<object, { play: Scope; chain: readonly Scope[]; eff: Effective }>();
+
+/**
+ * effectiveSettings of `own` under the play's scope and `chain`, kept for the
+ * last chain it was asked for: every host of a step asks with the same chain,
+ * and the fold was made again for each (shared: not to be changed).
+ */
+export function effectiveIn(play: Scope, chain: readonly Scope[], own: Inherited & { origin?: Task['origin'] }): Effective {
+  const k = kept.get(own);
+  if (k && k.play === play && k.chain === chain) return k.eff;
+  const eff = effectiveSettings([play, ...chain], own);
+  kept.set(own, { play, chain, eff });
+  return eff;
+}

@@ -18,7 +18,7 @@ import { truthy as pyTruthy } from '../templating/python-ops.js';
 import { PyException, TemplateTypeError, conditionalFailure } from '../templating/errors.js';
 import { markUnsafe } from '../templating/unsafe.js';
 import { loopItems } from './loops.js';
-import { effectiveSettings, type Effective, type Scope } from './scope.js';
+import { effectiveIn, type Effective, type Scope } from './scope.js';
 import { ControllerFiles } from './controller-files.js';
 import { taskTitle } from './task-title.js';
 import { withInventoryChange } from './inventory-changes.js';
@@ -85,9 +85,9 @@ export function applyEffects(state: HostState, outcome: TaskOutcome): void {
   if (!effects || outcome.status === 'failed') return;
   if (effects.facts) Object.assign(state.setFacts, effects.facts);
   // set_fact's cacheable: the facts join the host's facts too (ansible_facts, hostvars).
-  if (effects.facts && effects.cacheable) Object.assign(state.facts, effects.facts);
+  if (effects.cacheable) state.addFacts(effects.facts);
   if (effects.includeVars) Object.assign(state.includeVars, effects.includeVars);
-  if (effects.gatheredFacts) Object.assign(state.facts, effects.gatheredFacts);
+  state.addFacts(effects.gatheredFacts);
 }
 
 export interface TaskEnv {
@@ -157,7 +157,7 @@ export class TaskRunner {
 
   /** Run `task` on `host` within `chain`. */
   async run(host: string, task: Task, chain: readonly Scope[], files = new ControllerFiles()): Promise<TaskOutcome> {
-    const eff = effectiveSettings([this.env.playScope, ...chain], task);
+    const eff = effectiveIn(this.env.playScope, chain, task);
     const base = this.env.vars.build(host, eff);
     const view = this.env.run.templar.view(base);
     const noLog = this.safeBool(eff.noLog, view, false);
@@ -172,10 +172,12 @@ export class TaskRunner {
     }
     // What a module sends back is unsafe (never templated again), but for the
     // actions whose values are the user's own (Ansible's _ACTION_WITH_CLEAN_FACTS).
-    if (!CLEAN_FACTS_ACTIONS.has(findModule(task.action)?.name ?? '')) {
+    // Templates see a result only through `register` or the variables it sets.
+    const gathered = outcome.effects?.gatheredFacts;
+    const seen = task.register !== undefined || task.loop !== undefined || outcome.effects !== undefined || outcome.result.ansible_facts !== undefined;
+    if (seen && !CLEAN_FACTS_ACTIONS.has(findModule(task.action)?.name ?? '')) {
       markUnsafe(outcome.result);
       // Gathered facts are usually the result's ansible_facts, already walked.
-      const gathered = outcome.effects?.gatheredFacts;
       if (gathered !== outcome.result.ansible_facts) markUnsafe(gathered);
     }
     // A module may hide its own result (include_vars of a vaulted file), as Ansible's `_ansible_no_log`.

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import type { Play, RoleInstance } from '../playbook/types.js';
-import { hostState, type RunContext } from './context.js';
+import { hostState, type HostState, type RunContext } from './context.js';
 import type { Effective } from './scope.js';
 import type { PlayVarsFiles } from './vars-files.js';
 import { PY_CLASS } from '../templating/undefined.js';
@@ -60,10 +60,12 @@ export class VarsBuilder {
     for (const r of roles) Object.assign(vars, r.defaults);
     for (const r of current) Object.assign(vars, r.defaults);
     Object.assign(vars, this.inventoryVars(host));
-    Object.assign(vars, state.facts);
-    if (Object.keys(state.facts).length > 0) vars.ansible_facts = factsWithoutPrefix(state.facts);
-    Object.assign(vars, play.vars);
     const gathered = Object.keys(state.facts).length > 0;
+    if (gathered) {
+      Object.assign(vars, state.facts);
+      vars.ansible_facts = this.ansibleFacts(state);
+    }
+    Object.assign(vars, play.vars);
     Object.assign(vars, this.ctx.varsFiles.forHost(() => ({ ...vars, ...this.run.options.extraVars, ...this.magic(host, eff) }), gathered));
     for (const r of roles) Object.assign(vars, r.vars);
     for (const r of current) Object.assign(vars, r.vars);
@@ -85,11 +87,22 @@ export class VarsBuilder {
     const run = this.run;
     const state = hostState(run, host);
     const vars: Record<string, unknown> = { ...this.inventoryVars(host), ...state.facts };
-    vars.ansible_facts = factsWithoutPrefix(state.facts);
+    vars.ansible_facts = this.ansibleFacts(state);
     Object.assign(vars, state.includeVars, state.setFacts, run.options.extraVars);
     Object.assign(vars, this.runMagic(host));
     Object.defineProperty(vars, PY_CLASS, { value: 'ansible.vars.hostvars.HostVarsVars', enumerable: false });
     return vars;
+  }
+
+  private readonly factsMemo = new Map<HostState, { version: number; facts: Record<string, unknown> }>();
+
+  /** `ansible_facts`: the facts without their `ansible_` prefix, made again only when they change (shared: not to be changed). */
+  private ansibleFacts(state: HostState): Record<string, unknown> {
+    const kept = this.factsMemo.get(state);
+    if (kept?.version === state.factsVersion) return kept.facts;
+    const facts = factsWithoutPrefix(state.facts);
+    this.factsMemo.set(state, { version: state.factsVersion, facts });
+    return facts;
   }
 
   private isHostvarsName(name: string): boolean {
@@ -156,33 +169,56 @@ export class VarsBuilder {
     return (this.templatedName = name);
   }
 
+  private roleNamesMemo: Record<string, string[]> | undefined;
+
   /** The play's role names: of its `roles:`, of their dependencies, and both. */
   private roleNames(): Record<string, string[]> {
+    if (this.roleNamesMemo) return this.roleNamesMemo;
     const play = this.ctx.play;
     const dependent = [...new Set(play.roles.filter((r) => play.roleNames.includes(r.name)).flatMap((r) => roleChain(r).slice(0, -1).map((d) => d.name)))];
-    return {
+    return (this.roleNamesMemo = {
       ansible_role_names: [...new Set([...dependent, ...play.roleNames])],
       ansible_play_role_names: play.roleNames,
       ansible_dependent_role_names: dependent,
       role_names: play.roleNames,
-    };
+    });
   }
 
-  private magic(host: string, eff?: Effective): Record<string, unknown> {
-    const role = eff?.role;
+  /**
+   * A host's magic variables outside a role, kept while what they are made of
+   * stays the same (the lists are shared and made again when they change):
+   * made afresh, they were ~30 keys copied for every host at every task.
+   */
+  private readonly hostMagic = new Map<string, { made: readonly unknown[]; magic: Record<string, unknown> }>();
+
+  private playMagic(host: string): Record<string, unknown> {
+    const inv = this.run.inventory;
+    const groups = inv.groupsVar();
+    const groupNames = inv.groupNames(host);
+    const playHosts = this.ctx.playHosts();
     const batch = this.ctx.batchHosts();
-    return {
+    const kept = this.hostMagic.get(host);
+    if (kept && kept.made[0] === groups && kept.made[1] === groupNames && kept.made[2] === playHosts && kept.made[3] === batch) return kept.magic;
+    const magic = {
       ...this.runMagic(host),
       hostvars: this.hostvars,
-      ansible_play_hosts: this.ctx.playHosts(),
+      ansible_play_hosts: playHosts,
       // The old name of ansible_play_batch (not of ansible_play_hosts), as in Ansible.
       play_hosts: batch,
       ansible_play_batch: batch,
       ansible_play_hosts_all: this.ctx.allPlayHosts,
       ansible_play_name: this.playName(),
       ...this.roleNames(),
-      ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
     };
+    this.hostMagic.set(host, { made: [groups, groupNames, playHosts, batch], magic });
+    return magic;
+  }
+
+  /** The magic variables of a host for a task (shared: not to be changed). */
+  private magic(host: string, eff?: Effective): Record<string, unknown> {
+    const role = eff?.role;
+    const magic = this.playMagic(host);
+    return role ? { ...magic, role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : magic;
   }
 }
 
