@@ -1,9 +1,10 @@
 // include_tasks / include_role: loading what a dynamic include names, once per
 // include and file, so every host that includes it shares the same tasks (and
 // the linear strategy can run them together).
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadItems, resolveTasksFile, type LoadScope } from '../playbook/load-tasks.js';
 import { RoleLoader } from '../playbook/roles.js';
+import { findsFilesInHandlersDir, includedHandlers } from '../playbook/handler-items.js';
 import type { DynamicInclude, Item, Play, RoleInstance } from '../playbook/types.js';
 import { loadYamlFile } from '../yaml-source.js';
 
@@ -21,14 +22,20 @@ export class IncludeLoader {
   constructor(private readonly play: Play) {}
 
   tasks(target: string, inc: DynamicInclude): Included {
-    const file = resolveTasksFile(target, { fileDir: inc.origin.fileDir, playbookDir: this.play.playbookDir, role: inc.origin.role });
+    const isHandler = inc.isHandler === true;
+    const inHandlersDir = findsFilesInHandlersDir(inc);
+    // A role's other include handlers find their files as its tasks do (handler-items.ts).
+    const fileDir = isHandler && !inHandlersDir && inc.origin.role ? join(inc.origin.role.dir, 'tasks') : inc.origin.fileDir;
+    const file = resolveTasksFile(target, { fileDir, playbookDir: this.play.playbookDir, role: inc.origin.role, isHandler: inHandlersDir });
     if (!file) throw new Error(`Could not find or access '${target}' on the Ansible Controller.`);
     const key = `${file}\0${inc.id}`;
     let items = this.cache.get(key);
     if (!items) {
       const roles = new RoleLoader(this.play.playbookDir);
-      const scope: LoadScope = { fileDir: dirname(file), playbookDir: this.play.playbookDir, role: inc.origin.role, isHandler: false, roles };
+      const scope: LoadScope = { fileDir: dirname(file), playbookDir: this.play.playbookDir, role: inc.origin.role, isHandler, roles };
       items = loadItems(loadYamlFile(file, inc.origin.location), scope, { file, line: 1, col: 1 });
+      // A handler's file: its tasks are handlers, its blocks flattened (handler-items.ts).
+      if (isHandler) items = includedHandlers(items);
       this.cache.set(key, items);
     }
     return { items, file };

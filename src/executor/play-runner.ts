@@ -3,7 +3,7 @@
 // handlers flushed after each), and report every result.
 import PQueue from 'p-queue';
 import { gatherFacts } from '../facts/gather.js';
-import type { DynamicInclude, Item, Play, RoleInstance, Task } from '../playbook/types.js';
+import type { DynamicInclude, Handler, Item, Play, RoleInstance, Task } from '../playbook/types.js';
 import { UnreachableError } from '../connection/connection.js';
 import { ParseError, TsplayError, type SourceLocation } from '../errors.js';
 import { UndefinedVariableError } from '../templating/templar.js';
@@ -58,7 +58,7 @@ interface PlayHost {
   lastFailure?: { task: Task; result: Record<string, unknown> };
   failed: boolean;
   ended: boolean;
-  notified: Set<Task>;
+  notified: Set<Handler>;
 }
 
 export class PlayRunner {
@@ -153,7 +153,7 @@ export class PlayRunner {
     this.allHosts = hosts;
     (this.vars as unknown as { ctx: { allPlayHosts: string[] } }).ctx.allPlayHosts = hosts;
     for (const h of hosts) {
-      const state = this.running.state(h, { notified: new Set<Task>() });
+      const state = this.running.state(h, { notified: new Set<Handler>() });
       if (dropped.has(h)) state.failed = true;
       this.hosts.set(h, state);
     }
@@ -532,6 +532,7 @@ export class PlayRunner {
     for (const host of hosts) out.set(host, { kind: 'task', outcome: ok });
     switch (action) {
       case 'flush_handlers':
+        if (task.isHandler) throw new TsplayError('flush_handlers cannot be used as a handler');
         await this.flushHandlers(applies);
         break;
       case 'end_play':
@@ -563,16 +564,17 @@ export class PlayRunner {
     return out;
   }
 
-  private async dispatchInclude(inc: DynamicInclude, chain: Scope[], hosts: string[]): Promise<Map<string, StepResult>> {
+  /** `chainOf`: a host's own chain, as for dispatchTask (handlers of included roles). */
+  private async dispatchInclude(inc: DynamicInclude, chain: Scope[], hosts: string[], chainOf?: (host: string) => Scope[]): Promise<Map<string, StepResult>> {
     const out = new Map<string, StepResult>();
     // Ansible's included files: one per file, loop item and vars, naming its hosts, in the order first included.
     const included = new Map<string, { file?: string; item?: unknown; hosts: string[]; scope: Scope; order: number }>();
-    this.run.reporter.emit({ kind: 'task_start', name: includeTitle(inc), handler: false, hosts: hosts.length, location: inc.origin.location });
+    this.run.reporter.emit({ kind: 'task_start', name: includeTitle(inc), handler: inc.isHandler === true, hosts: hosts.length, location: inc.origin.location });
     const templar = this.run.templar;
     const loopVar = inc.loop?.control.loopVar ?? 'item';
     const indexVar = inc.loop?.control.indexVar;
     for (const host of hosts) {
-      const eff = effectiveIn(this.playScope, chain, inc);
+      const eff = effectiveIn(this.playScope, chainOf?.(host) ?? chain, inc);
       const vars = this.vars.build(host, eff);
       try {
         const view = templar.view(vars);
@@ -621,8 +623,8 @@ export class PlayRunner {
         // Each file included (per loop item) counts as ok, as Ansible counts it.
         if (inc.what === 'tasks') this.run.stats.add(host, 'ok', runs.length);
       } catch (e) {
-        // A role that cannot be read (a missing tasks_from/vars_from file) ends the run, as in Ansible.
-        if (inc.what === 'role' && e instanceof ParseError) throw e;
+        // A role that cannot be read (a missing tasks_from/vars_from file), or a handlers file, ends the run, as in Ansible.
+        if ((inc.what === 'role' || inc.isHandler) && e instanceof ParseError) throw e;
         const outcome: TaskOutcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: (e as Error).message }, diff: [], noLog: false };
         this.report(host, outcome, false, inc.origin.location);
         out.set(host, { kind: 'include', runs: [], failed: true });
@@ -633,7 +635,7 @@ export class PlayRunner {
   }
 
   /** The chain each host's handlers of an included role run in (the include's vars), by host. */
-  private readonly handlerChains = new Map<string, Map<Task, Scope[]>>();
+  private readonly handlerChains = new Map<string, Map<Handler, Scope[]>>();
 
   private bindRoleHandlers(host: string, role: RoleInstance, chain: Scope[]): void {
     const roles = new Set<RoleInstance>();
@@ -682,26 +684,55 @@ export class PlayRunner {
     }
   }
 
+  /**
+   * The notified handlers, in their order, in one pass: a handler notified by
+   * one after it runs at the next flush (after the play's last, never), as in
+   * ansible-playbook 2.14.
+   */
   private async flushHandlers(hosts: string[]): Promise<void> {
-    for (;;) {
-      let ran = false;
-      for (const handler of this.play.handlers) {
-        const targets = hosts.filter((host) => {
-          const h = this.hosts.get(host)!;
-          return h.notified.has(handler) && !h.ended && (!h.failed || this.play.forceHandlers);
-        });
-        if (targets.length === 0) continue;
-        for (const t of targets) this.hosts.get(t)!.notified.delete(handler);
-        ran = true;
-        // A handler of an included role runs in the include's scope (its vars), each host in its own.
-        const chainOf = (host: string): Scope[] => this.handlerChains.get(host)?.get(handler) ?? [];
-        const results = await this.dispatchTask(handler, chainOf(targets[0]!), targets, false, chainOf);
-        for (const [host, r] of results) {
-          if (r.kind === 'task' && r.outcome.status === 'failed' && !r.outcome.ignored) this.hosts.get(host)!.failed = true;
-          if (r.kind === 'task' && r.outcome.status === 'unreachable') this.hosts.get(host)!.ended = true;
-        }
+    for (const handler of this.play.handlers) {
+      const targets = hosts.filter((host) => this.hosts.get(host)!.notified.has(handler) && this.mayRunHandlers(host));
+      if (targets.length === 0) continue;
+      for (const t of targets) this.hosts.get(t)!.notified.delete(handler);
+      // A handler of an included role runs in the include's scope (its vars), each host in its own.
+      await this.runHandler(handler, targets, (host) => this.handlerChains.get(host)?.get(handler) ?? []);
+    }
+  }
+
+  private mayRunHandlers(host: string): boolean {
+    const h = this.hosts.get(host)!;
+    return !h.ended && (!h.failed || this.play.forceHandlers);
+  }
+
+  private async runHandler(handler: Handler, targets: string[], chainOf: (host: string) => Scope[]): Promise<void> {
+    if (handler.kind === 'include') return this.runHandlerInclude(handler, targets, chainOf);
+    const results = await this.dispatchTask(handler, chainOf(targets[0]!), targets, false, chainOf);
+    for (const [host, r] of results) {
+      if (r.kind === 'task' && r.outcome.status === 'failed' && !r.outcome.ignored) this.hosts.get(host)!.failed = true;
+      if (r.kind === 'task' && r.outcome.status === 'unreachable') this.hosts.get(host)!.ended = true;
+    }
+  }
+
+  /** An include_tasks handler: every task of the file it includes runs next (no notify needed), for the hosts that included it. */
+  private async runHandlerInclude(inc: DynamicInclude, targets: string[], chainOf: (host: string) => Scope[]): Promise<void> {
+    const results = await this.dispatchInclude(inc, chainOf(targets[0]!), targets, chainOf);
+    const runs = new Map<Scope, { items: Item[]; order: number; hosts: string[] }>();
+    for (const [host, r] of results) {
+      if (r.kind !== 'include') continue;
+      if (r.failed) this.hosts.get(host)!.failed = true;
+      for (const run of r.runs) {
+        let entry = runs.get(run.scope);
+        if (!entry) runs.set(run.scope, (entry = { items: run.items, order: run.order, hosts: [] }));
+        entry.hosts.push(host);
       }
-      if (!ran) return;
+    }
+    for (const [scope, { items, hosts }] of [...runs].sort((a, b) => a[1].order - b[1].order)) {
+      for (const item of items) {
+        const alive = hosts.filter((h) => this.mayRunHandlers(h));
+        if (alive.length === 0) break;
+        // Handler files hold no blocks (include-loader.ts flattens them).
+        if (item.kind !== 'block') await this.runHandler(item, alive, (host) => [...chainOf(host), scope]);
+      }
     }
   }
 }

@@ -25,7 +25,7 @@ function* tasksOf(items: readonly Item[]): Generator<Task> {
 export function checkNotifies(play: Play): void {
   // Handlers named by templates, or brought by a role included at run time, are only known then.
   const dynamicRole = play.sections.some((s) => hasRoleInclude(s));
-  if (dynamicRole || play.handlers.some((h) => templated(h.name ?? '') || h.listen.some(templated))) return;
+  if (dynamicRole || play.handlers.some((h) => templated(h.name ?? '') || h.listen?.some(templated))) return;
   for (const task of tasksOf([...play.sections.flat(), ...play.handlers])) {
     for (const name of task.notify) {
       if (templated(name) || handlersFor(play.handlers, name).length > 0) continue;

@@ -1,6 +1,6 @@
 // Loading a playbook file into Plays: play keywords, vars_files, roles,
 // pre_tasks/tasks/post_tasks/handlers and import_playbook.
-import { handlerTasks } from './handler-items.js';
+import { findFilesInHandlersDir, handlerList } from './handler-items.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import { loadYamlFile, locationOf, locationOfItem } from '../yaml-source.js';
@@ -84,13 +84,12 @@ export function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Pl
 
   const pre = loadItems(raw.pre_tasks, scope, keyLocation(raw, 'pre_tasks', loc), 'pre_tasks');
   const roleNames: string[] = [];
+  const earlierHandlers = roles.handlers.length;
   const roleItems = roleBlocks(raw, loc, roles, roleNames);
+  findFilesInHandlersDir(roles.handlers.slice(earlierHandlers));
   const tasks = loadItems(raw.tasks, scope, keyLocation(raw, 'tasks', loc));
   const post = loadItems(raw.post_tasks, scope, keyLocation(raw, 'post_tasks', loc), 'post_tasks');
-  const playHandlers = handlerTasks(
-    loadItems(raw.handlers, { ...scope, isHandler: true }, keyLocation(raw, 'handlers', loc), 'handlers'),
-    'handlers must be tasks, not blocks or includes',
-  );
+  const playHandlers = handlerList(loadItems(raw.handlers, { ...scope, isHandler: true }, keyLocation(raw, 'handlers', loc), 'handlers'));
 
   return {
     name: optString(raw, 'name', loc),
@@ -102,7 +101,7 @@ export function loadPlay(raw: Raw, loc: SourceLocation, playbookDir: string): Pl
     gatherFacts: optBoolish(raw, 'gather_facts', loc) ?? runDefaults.gathering !== 'explicit',
     gatherSubset: raw.gather_subset ?? undefined,
     sections: [pre, [...roleItems, ...tasks], post],
-    handlers: [...roles.handlers, ...(playHandlers as Play['handlers'])],
+    handlers: [...roles.handlers, ...playHandlers],
     roles: roles.all(),
     roleNames,
     varsPrompt: varsPromptOf(raw, loc),

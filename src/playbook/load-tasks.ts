@@ -275,9 +275,11 @@ function taskOf(action: string, found: ActionFound, raw: Raw, base: Inherited, n
 }
 
 /** Resolve a tasks file named by import_tasks/include_tasks. */
-export function resolveTasksFile(name: string, scope: { fileDir: string; playbookDir: string; role?: RoleInstance }): string | undefined {
+export function resolveTasksFile(name: string, scope: { fileDir: string; playbookDir: string; role?: RoleInstance; isHandler?: boolean }): string | undefined {
   if (isAbsolute(name)) return existsSync(name) ? name : undefined;
-  const dirs = [scope.role ? join(scope.role.dir, 'tasks') : undefined, scope.fileDir, scope.playbookDir].filter(
+  // A role's handlers name files in its handlers/ directory (else tasks/), its tasks in tasks/.
+  const roleDirs = !scope.role ? [] : scope.isHandler ? [join(scope.role.dir, 'handlers'), join(scope.role.dir, 'tasks')] : [join(scope.role.dir, 'tasks')];
+  const dirs = [...roleDirs, scope.fileDir, scope.playbookDir].filter(
     (d): d is string => d !== undefined,
   );
   for (const d of dirs) {
@@ -297,6 +299,7 @@ function loadInclude(
   loc: SourceLocation,
 ): Item {
   const isRole = action.endsWith('_role');
+  if (isRole && scope.isHandler) fail(`Using '${found.action}' as a handler is not supported.`, loc);
   const args = found.args;
   const target = String(isRole ? args.name ?? args._raw_params ?? '' : args.file ?? args._raw_params ?? '');
   if (target === '') fail(`'${action}' needs a ${isRole ? 'role name' : 'file'}`, found.at);
@@ -334,6 +337,7 @@ function loadInclude(
     params: isMapping(args.vars) ? args.vars : {},
     loop: loopOf(raw, loc),
     origin,
+    ...(scope.isHandler ? { isHandler: true, listen: stringList(raw, 'listen', loc) } : {}),
   };
   if (isRole && isMapping(args)) {
     for (const [k, v] of Object.entries(args)) if (!['name', 'tasks_from', 'vars', 'apply', 'public', ...ROLE_FILE_OPTIONS].includes(k)) include.params[k] = v;

@@ -1,6 +1,6 @@
 // Roles: finding a role's directory, reading its defaults, vars, meta
 // dependencies, tasks and handlers, each loaded once per play.
-import { handlerTasks } from './handler-items.js';
+import { handlerList } from './handler-items.js';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { SourceLocation } from '../errors.js';
@@ -11,7 +11,7 @@ import { loadItems, type LoadScope } from './load-tasks.js';
 import { roleArgumentCheckTask } from './role-arguments.js';
 import { checkKeywordValues } from './keyword-values.js';
 import { checkKeywordTemplates } from './template-checks.js';
-import type { Item, RoleInstance, Task } from './types.js';
+import type { Handler, Item, RoleInstance } from './types.js';
 import { runDefaults } from '../config/run-defaults.js';
 
 export interface RoleRequest {
@@ -57,7 +57,7 @@ export class RoleLoader {
   private readonly included = new Set<RoleInstance>();
   private readonly entries = new Map<RoleInstance, unknown>();
   private readonly handlersFrom = new Map<RoleInstance, string>();
-  readonly handlers: Task[] = [];
+  readonly handlers: Handler[] = [];
 
   constructor(private readonly playbookDir: string) {}
 
@@ -138,7 +138,7 @@ export class RoleLoader {
     const file = roleFile(role.dir, 'handlers', from, { file: role.dir, line: 1, col: 1 });
     if (!file) return;
     const items = loadItems(loadYamlFile(file), this.scope(role, true), { file, line: 1, col: 1 }, 'handlers');
-    this.handlers.push(...handlerTasks(items, 'handlers must be tasks'));
+    this.handlers.push(...handlerList(items));
   }
 
   /** Has this role (same params) already been put into the play? */

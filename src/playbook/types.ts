@@ -110,9 +110,15 @@ export interface DynamicInclude extends Inherited {
   params: Record<string, unknown>;
   loop?: LoopSpec;
   origin: Origin;
+  /** include_tasks written among handlers: a handler itself, notified by its name or `listen` topics. */
+  isHandler?: boolean;
+  listen?: string[];
 }
 
 export type Item = Task | Block | DynamicInclude;
+
+/** What a play's handlers are: tasks, and include_tasks whose tasks all run when it is notified. */
+export type Handler = Task | DynamicInclude;
 
 export interface RoleInstance {
   name: string;
@@ -141,7 +147,7 @@ export interface Play extends BecomeSettings {
   gatherSubset?: unknown;
   /** pre_tasks, roles+tasks, post_tasks: handlers flush at the end of each. */
   sections: Item[][];
-  handlers: Task[];
+  handlers: Handler[];
   roles: RoleInstance[];
   /** vars_prompt entries as written (keys checked), asked before the play runs (vars-prompt.ts). */
   varsPrompt: Record<string, unknown>[];
