@@ -1,21 +1,33 @@
 // How the hostname module reads and sets a host's name, per strategy (the
 // `use` choices of Ansible's hostname module), from one probe's sections.
+// A name read as null is OpenRC's file without a `hostname=` line (Python's
+// None, which Ansible's module then crashes on).
 import { quote } from '../host/shell.js';
 import type { HostCommand } from '../host/run.js';
 
 type Section = (name: string) => { rc: number; out: string };
 
 export interface Strategy {
-  read?: (section: Section) => { current: string; permanent: string };
+  read?: (section: Section) => { current: string | null; permanent: string | null };
   setCurrent(name: string): (HostCommand | string)[];
-  setPermanent(name: string): (HostCommand | string)[];
+  setPermanent(name: string, section: Section): (HostCommand | string)[];
   permanentFirst?: boolean;
   maxLength?: number;
+  /** The directory the name's file goes in, when it may be missing (Ansible's open() then fails). */
+  fileDir?: { section: string; file: string };
+  /** The exception Ansible's strategy raises before reading anything. */
+  raises?: string;
 }
 
-/** Writes `text` to `file` through a temporary name in the same directory. */
-const writeFile = (file: string, text: string): string =>
-  `t=$(mktemp ${quote(`${file}.XXXXXX`)}) && printf '%s' ${quote(text)} > "$t" && chmod 644 "$t" && mv -f "$t" ${quote(file)}`;
+/**
+ * Writes `text` to `file` through a temporary name in the same directory,
+ * keeping an existing file's mode and owner (Ansible rewrites it in place).
+ */
+const writeFile = (file: string, text: string): string => {
+  const f = quote(file);
+  const keep = `if [ -e ${f} ]; then chmod --reference=${f} "$t" && chown --reference=${f} "$t"; else chmod 644 "$t"; fi`;
+  return `t=$(mktemp ${quote(`${file}.XXXXXX`)}) && printf '%s' ${quote(text)} > "$t" && ${keep} && mv -f "$t" ${f}`;
+};
 
 const fileContent = (s: { rc: number; out: string }): string => (s.rc === 0 ? s.out.trim() : '');
 
@@ -50,18 +62,42 @@ const redhat: Strategy = {
   ],
 };
 
+/** Python's str.splitlines() boundaries. */
+const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+
+/** Gentoo's /etc/conf.d/hostname: the first `hostname=` line, read without its first 10 characters and quotes. */
+const openrcLines = (s: { rc: number; out: string }): string[] => (s.rc === 0 ? s.out.trim().split(LINE_BREAK).map((l) => l.trim()) : []);
+const openrc: Strategy = {
+  read: (get) => {
+    const section = get('openrc');
+    const line = openrcLines(section).find((l) => l.startsWith('hostname='));
+    const name = section.rc !== 0 ? '' : line === undefined ? null : line.slice(10).replace(/^"+|"+$/g, '');
+    return { current: name, permanent: name };
+  },
+  setCurrent: () => [],
+  // That line rewritten (none is added), every line stripped.
+  setPermanent: (name, get) => {
+    const lines = openrcLines(get('openrc'));
+    const at = lines.findIndex((l) => l.startsWith('hostname='));
+    if (at >= 0) lines[at] = `hostname="${name}"`;
+    return [writeFile('/etc/conf.d/hostname', `${lines.join('\n')}\n`)];
+  },
+  fileDir: { section: 'openrcDir', file: '/etc/conf.d/hostname' },
+};
+
 const unsupported: Strategy = { setCurrent: () => [], setPermanent: () => [] };
 
 export const STRATEGIES: Record<string, Strategy> = {
   alpine: fileStrategy('file', '/etc/hostname', () => ['hostname -F /etc/hostname']),
   debian: systemd,
   freebsd: unsupported,
-  generic: unsupported,
+  // Ansible 2.14 maps it to its base class, whose reading raises.
+  generic: { ...unsupported, raises: 'NotImplementedError' },
   macos: unsupported,
   macosx: unsupported,
   darwin: unsupported,
   openbsd: unsupported,
-  openrc: unsupported,
+  openrc,
   redhat,
   sles: fileStrategy('sles', '/etc/HOSTNAME'),
   solaris: unsupported,
