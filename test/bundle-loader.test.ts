@@ -103,6 +103,23 @@ describe('loadBundle', () => {
     expect(load(script('c.cjs', SCRIPT.replace('41 + 1', '40 + 3')), cacheDir)).toMatchObject({ cacheUse: 'none', answer: 43 });
   });
 
+  it("takes the bundle's hash from the build's id file while the bundle is the file it describes", async () => {
+    const { writeBundleId } = await import('../src/build/bundle-loader.js');
+    const file = script('id.cjs');
+    const cacheDir = join(dir, 'cache-id');
+    const real = createHash('sha1').update(SCRIPT).digest('hex').slice(0, 20);
+    writeBundleId(file);
+    const id = JSON.parse(readFileSync(`${file}.id`, 'utf8')) as { stamp: string; sha1: string };
+    expect(id.sha1.slice(0, 20)).toBe(real);
+    writeFileSync(`${file}.id`, JSON.stringify({ ...id, sha1: 'f'.repeat(40) }));
+    load(file, cacheDir);
+    expect(cacheFiles(cacheDir)).toEqual([`${process.version}-${process.arch}-${'f'.repeat(20)}-code.bin`]);
+    writeFileSync(file, SCRIPT); // another file now, whatever its id says
+    rmSync(cacheDir, { recursive: true });
+    load(file, cacheDir);
+    expect(cacheFiles(cacheDir)).toEqual([`${process.version}-${process.arch}-${real}-code.bin`]);
+  });
+
   it('runs without a cache when none is wanted or it cannot be written', () => {
     const file = script('d.cjs');
     expect(load(file, undefined)).toMatchObject({ cacheUse: 'none', saved: false, answer: 42 });

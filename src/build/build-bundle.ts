@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { VALIDATORS_DIR } from '../module-validators.js';
-import { BUNDLE_FILE } from './bundle-loader.js';
+import { BUNDLE_FILE, writeBundleId } from './bundle-loader.js';
 
 const DIST = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -68,3 +68,4 @@ await build({
   define: { 'import.meta.url': 'import_meta_url' },
   logLevel: 'warning',
 });
+writeBundleId(BUNDLE_FILE);
