@@ -103,6 +103,25 @@ describe.skipIf(Boolean(reason))(`tsplay over SSH${reason ? ` (skipped: ${reason
     expect(existsSync(join(out, 'pwned'))).toBe(false);
   });
 
+  it('leaves no connection open once it has exited (its closer child ends with it)', async () => {
+    // Established TCP connections to the fixture's sshd, from /proc/net/tcp.
+    const open = (): number =>
+      readFileSync('/proc/net/tcp', 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter((l) => {
+          const f = l.trim().split(/\s+/);
+          return f[3] === '01' && Number.parseInt(f[2]!.split(':')[1]!, 16) === sshd.port;
+        }).length;
+    const out = join(dir, 'out-closed');
+    mkdirSync(out);
+    const res = run(out);
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const deadline = Date.now() + 20_000;
+    while (open() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(open()).toBe(0);
+  });
+
   it('refuses a host whose key is not in known_hosts, and reports it unreachable', () => {
     const out = join(dir, 'out-unknown');
     mkdirSync(out);

@@ -2,6 +2,7 @@
 // one shell command (with stdin) and get its output. Files, stat and checksums are
 // built on top of it (src/remote-files.ts), so every transport (local, SSH) gets
 // them for free and a task costs as few round trips as the module asks for.
+import type { Socket } from 'node:net';
 import type { HostAgent } from './host-agent.js';
 
 export interface ExecOptions {
@@ -28,6 +29,8 @@ export interface Connection {
    */
   agent?(): Promise<HostAgent | undefined>;
   close(): Promise<void>;
+  /** The open TCP connection under it, for a process about to exit to hand over (exit-closer.ts). */
+  tcpSocket?(): Socket | undefined;
 }
 
 /** Privilege escalation for one task, as the play/task asked for it. */

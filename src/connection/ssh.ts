@@ -17,6 +17,7 @@
 // - ProxyJump (`jump`): the first hop is reached directly, each later hop and
 //   the target through a direct-tcpip channel (forwardOut) of the hop before.
 //   Every hop's host key is verified like the target's; close() closes all.
+import { Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -475,6 +476,12 @@ export class SshConnection implements Connection {
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  tcpSocket(): Socket | undefined {
+    // ssh2 keeps the socket it made as _sock; through jump hosts, the first hop's.
+    const sock = ((this.jumpClients[0] ?? this.client) as unknown as { _sock?: unknown } | undefined)?._sock;
+    return !this.closed && this.tcpAlive && sock instanceof Socket ? sock : undefined;
   }
 
   async close(): Promise<void> {

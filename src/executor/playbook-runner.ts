@@ -2,7 +2,9 @@
 // left out of later plays, one connection per host for the whole run, the
 // recap at the end, and Ansible's exit code.
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
+import { closeAfterExit } from '../connection/exit-closer.js';
 import { openConnection } from '../connection/factory.js';
 import { ExitCode } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
@@ -84,14 +86,22 @@ export async function runPlaybooks(
     unregister();
     // Closing a connection makes the host's sshd end the session and its
     // processes; at 100 hosts that took both cores for ~0.25 s while the
-    // controller still had its exit to make. A process about to exit lets the
-    // kernel close the sockets as it goes (the sshds see the end of the
-    // connection then), as ssh's ControlPersist masters outlive ansible-playbook.
-    if (!options.exitAfterRun) await closeAll();
+    // controller still had its exit to make. A process about to exit hands
+    // them to a child that closes them once it is gone (exit-closer.ts).
+    if (options.exitAfterRun) closeAfterExit(await openSockets([...connections.values()]));
+    else await closeAll();
   }
   if (run.stats.anyUnreachable()) return ExitCode.unreachable;
   if (run.stats.anyFailed()) return ExitCode.hostFailed;
   return ExitCode.ok;
+}
+
+async function openSockets(connections: Promise<Connection>[]): Promise<Socket[]> {
+  const opened = await Promise.allSettled(connections);
+  return opened.flatMap((c) => {
+    const sock = c.status === 'fulfilled' ? c.value.tcpSocket?.() : undefined;
+    return sock ? [sock] : [];
+  });
 }
 
 /** What the dry run would change, by host: its changed count and what earlier tasks would make. */
