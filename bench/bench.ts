@@ -187,8 +187,24 @@ function hostCpuMs(pids: number[]): number {
   }
   return ticks * 10;
 }
-/** Until the hosts have reaped the sessions of a run that just ended. */
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
+/**
+ * Until the hosts have reaped the sessions of a run that just ended: at least
+ * a second, then until their CPU time stands still for half a second (tsplay's
+ * connections close just after it exits, exit-closer.ts; at 1,000 hosts the
+ * sessions take a few seconds to end), at most 30 s.
+ */
+async function settle(pids: number[]): Promise<void> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await sleep(1000);
+  const until = Date.now() + 29_000;
+  let last = hostCpuMs(pids);
+  while (Date.now() < until) {
+    await sleep(500);
+    const now = hostCpuMs(pids);
+    if (now === last) return;
+    last = now;
+  }
+}
 
 interface Recap {
   hosts: number;
@@ -578,7 +594,7 @@ async function scale(res: Results, n: number): Promise<void> {
       const pids = h.serverPids ?? [];
       let cpu0 = hostCpuMs(pids);
       entry.floor = await rawFloor(h.hosts, h.keyFile, h.knownHostsFile, TASKS);
-      await settle();
+      await settle(pids);
       entry.floor.hostCpuMs = hostCpuMs(pids) - cpu0;
       log(`raw floor: connect ${(entry.floor.connectMs / 1000).toFixed(2)} s + ${TASKS} commands ${(entry.floor.wallMs / 1000).toFixed(2)} s (${entry.floor.perCommandMs.toFixed(2)} ms a command)`);
       const add = (runner: Run['runner'], phase: Run['phase'], m: Measured): void => {
@@ -592,7 +608,7 @@ async function scale(res: Results, n: number): Promise<void> {
       const timed = async (runner: Run['runner'], phase: Run['phase'], go: () => Promise<Measured>): Promise<void> => {
         cpu0 = hostCpuMs(pids);
         const m = await go();
-        await settle();
+        await settle(pids);
         add(runner, phase, m);
       };
       for (const json of [false, true]) {
