@@ -6,6 +6,8 @@
 import { posix } from 'node:path';
 import { ModuleFailure, type Applied, type Module, type ModuleContext, type Plan } from '../src/module-api/module-types.js';
 import { planWrite, applyWrite, type WriteArgs, type WritePlanState } from '../src/file-ops/copy-core.js';
+import { SELINUX_OPTIONS } from '../src/file-ops/file-attributes.js';
+import { withSelinuxContext } from '../src/file-ops/selinux-module.js';
 import { probePaths, type RemoteFileState } from '../src/host/remote-files.js';
 import { runSteps, type Step } from '../src/host/run.js';
 import { dumpRepoFile, parseRepoFile, renderRepoFile, repoSection, withoutSection, withSection, REPO_KEYS, type RepoFile } from '../src/packages/yum-repo-file.js';
@@ -64,9 +66,11 @@ function desiredFile(args: YumRepoArgs, file: RepoFile): RepoFile {
   return withSection(file, repoSection(args.name, { ...keys, description: args.description }));
 }
 
+const destOf = (args: YumRepoArgs): string => posix.join(args.reposdir, `${args.file ?? args.name}.repo`);
+
 async function plan(ctx: ModuleContext<YumRepoArgs>): Promise<Plan<YumRepoState>> {
   const { args } = ctx;
-  const dest = posix.join(args.reposdir, `${args.file ?? args.name}.repo`);
+  const dest = destOf(args);
   const [st, parent, reposdir] = await probePaths(ctx.conn, [dest, posix.dirname(dest), args.reposdir], {
     follow: true,
     checksum: true,
@@ -114,13 +118,17 @@ const yumRepository: Module<YumRepoArgs, YumRepoState> = {
       mode: { type: ['string', 'integer'] },
       owner: str,
       group: str,
+      ...SELINUX_OPTIONS,
+      attributes: { type: 'string', description: 'Filesystem attributes (chattr) of the file (accepted, not set).' },
+      unsafe_writes: { type: 'boolean', default: false, description: 'Accepted; the file is always written atomically.' },
       ...KEY_OPTIONS,
     },
     required: ['name'],
   },
-  optionAliases: { ca_cert: 'sslcacert', client_cert: 'sslclientcert', client_key: 'sslclientkey', validate_certs: 'sslverify' },
+  optionAliases: { attr: 'attributes', ca_cert: 'sslcacert', client_cert: 'sslclientcert', client_key: 'sslclientkey', validate_certs: 'sslverify' },
   plan,
   apply,
 };
 
-export default yumRepository;
+// Ansible sets the file's attributes whenever the file is there at the end (not when its last section went).
+export default withSelinuxContext(yumRepository, (args, p) => (p.state && 'remove' in p.state ? undefined : { path: destOf(args) }));

@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection, ExecOptions, ExecResult } from '../../src/connection/connection.js';
+import type { Connection, ExecOptions } from '../../src/connection/connection.js';
 import { LocalConnection } from '../../src/connection/local.js';
+import { SelinuxHost } from './selinux-host.js';
 import { checkArgs } from '../../src/module-api/module-args.js';
 import { planAndApply } from '../../src/executor/plan-apply.js';
 import { planOfSteps, type Module } from '../../src/module-api/module-types.js';
@@ -141,41 +142,6 @@ describe('what to do about a context (table)', () => {
     expect(() => contextWork(p('selinux=enabled\ncurrent=\n'), { setype: 'etc_t' }, '/p')).toThrow('failed to retrieve selinux context');
   });
 });
-
-/**
- * The local machine as an SELinux host: the SELinux probe answers `probe` (with
- * the real current context of the path replaced by `contexts`), chcon is
- * recorded and updates `contexts`; everything else runs here. No agent, so file
- * probes go through the shell too.
- */
-class SelinuxHost implements Connection {
-  readonly chcon: string[] = [];
-  readonly sent: string[] = [];
-  private readonly machine = new LocalConnection('localhost');
-  readonly host = 'localhost';
-  constructor(
-    readonly contexts: Map<string, string>,
-    readonly defaultContext = 'system_u:object_r:etc_t:s0',
-  ) {}
-  async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
-    this.sent.push(command);
-    if (command.includes('selinux=enabled')) {
-      const path = /\np=(\S+)\n/.exec(command)![1]!;
-      const current = this.contexts.get(path);
-      return { rc: 0, stdout: `selinux=enabled\nmls=1\n${current ? `current=${current}\n` : ''}default=${this.defaultContext}\n`, stderr: '' };
-    }
-    // chcon (alone, or a step among others): recorded, and run as `true`.
-    const rest = command.replace(/chcon (?:-h )?-- (\S+) ([^\s']+)/g, (_all, context: string, path: string) => {
-      this.chcon.push(`${context} ${path}`);
-      this.contexts.set(path, context);
-      return 'true';
-    });
-    if (rest.includes('chcon')) throw new Error(`unexpected chcon: ${command}`);
-    command = rest;
-    return this.machine.exec(command, options);
-  }
-  async close(): Promise<void> {}
-}
 
 async function run(module: Module<any, any>, conn: Connection, args: Record<string, unknown>, options: { check?: boolean; fixtures?: string } = {}) {
   const checked = checkArgs(module, args);
