@@ -1,10 +1,11 @@
 // A Debian host's packages as the apt module sees them: what dpkg says is
 // installed and what apt offers (`apt-cache policy`), read in one round trip;
-// the apt-get commands that make a change.
+// a .deb file's package; apt-get's dry run (--simulate) of a change; the cache's age.
 import type { Connection } from '../connection/connection.js';
 import { ModuleFailure } from '../module-api/module-types.js';
-import { probe, type Step } from '../host/run.js';
+import { commandFailure, probe, type Step } from '../host/run.js';
 import { quoteArgv, raw } from '../host/shell.js';
+import { cacheTime } from './apt-commands.js';
 import type { HostPackage, PackageName } from './request.js';
 
 const MARK = '@@tsplay-apt@@';
@@ -35,14 +36,26 @@ export function parsePolicy(text: string): Map<string, HostPackage> {
   return out;
 }
 
-/** What is installed (dpkg: "ii") and offered, by name; names apt does not know are absent from the map. */
-export async function readApt(conn: Connection, names: PackageName[]): Promise<Map<string, HostPackage>> {
+/**
+ * What is installed (dpkg: "ii") and offered, by name; names apt does not know
+ * are absent from the map. With a default release, apt's candidates are the
+ * ones that release pins (990, as `apt-get -t`). `auto`: the names apt marks
+ * as installed automatically (as a dependency).
+ */
+export async function readApt(
+  conn: Connection,
+  names: PackageName[],
+  defaultRelease?: string,
+): Promise<{ found: Map<string, HostPackage>; auto: Set<string> }> {
   const list = names.map((n) => n.name);
+  const release = defaultRelease ? ['-o', `APT::Default-Release=${defaultRelease}`] : [];
+  const autoScript = `awk 'BEGIN { for (i = 2; i < ARGC; i++) want[ARGV[i]] = 1; ARGC = 2 } /^Package: / { p = $2 } /^Auto-Installed: 1/ && (p in want) { print p }'`;
   const script =
     `dpkg-query -W -f='\${Package}|\${db:Status-Abbrev}|\${Version}\\n' -- ${quoteArgv(list)} 2>/dev/null; echo ${MARK}; ` +
-    `LANG=C apt-cache policy -- ${quoteArgv(list)} 2>/dev/null`;
+    `LANG=C apt-cache ${quoteArgv(release)} policy -- ${quoteArgv(list)} 2>/dev/null; echo ${MARK}; ` +
+    `${autoScript} /var/lib/apt/extended_states ${quoteArgv(list)} 2>/dev/null`;
   const res = await probe(conn, raw(script), { timeout: 120 });
-  const [dpkg = '', policy = ''] = res.stdout.split(`${MARK}\n`);
+  const [dpkg = '', policy = '', auto = ''] = res.stdout.split(`${MARK}\n`);
   const found = parsePolicy(policy);
   for (const line of dpkg.split('\n')) {
     const [name, status, version] = line.split('|');
@@ -50,7 +63,7 @@ export async function readApt(conn: Connection, names: PackageName[]): Promise<M
     found.set(name, { ...found.get(name), installed: version });
   }
   for (const [, p] of found) if (p.installed === undefined) delete p.installed;
-  return found;
+  return { found, auto: new Set(auto.split('\n').filter(Boolean)) };
 }
 
 /** Fails like Ansible when a package to install is unknown to apt. */
@@ -59,47 +72,6 @@ export function requireAvailable(names: PackageName[], found: Map<string, HostPa
     const host = found.get(p.name);
     if (!host?.candidate && !host?.installed) throw new ModuleFailure(`No package matching '${p.name}' is available`);
   }
-}
-
-export interface AptOptions {
-  installRecommends?: boolean;
-  purge: boolean;
-  autoremove: boolean;
-  allowDowngrade: boolean;
-  dpkgOptions: string;
-}
-
-const ENV = { DEBIAN_FRONTEND: 'noninteractive', DEBCONF_NONINTERACTIVE_SEEN: 'true' };
-
-function aptGet(o: AptOptions, verb: string, extra: string[], specs: string[]): Step {
-  const dpkg = o.dpkgOptions.split(',').filter(Boolean).flatMap((d) => ['-o', `Dpkg::Options::=--${d.trim()}`]);
-  const argv = ['apt-get', '-y', '-q', ...dpkg, ...extra, verb, ...specs];
-  return {
-    summary: `apt-get ${verb} ${specs.join(' ')}`,
-    command: argv,
-    env: ENV,
-    failure: (res) => `'${argv.join(' ')}' failed: ${res.stderr.trim() || res.stdout.trim()}`,
-  };
-}
-
-export function installStep(o: AptOptions, specs: string[]): Step {
-  const recommends = o.installRecommends === undefined ? [] : o.installRecommends ? ['-o', 'APT::Install-Recommends=yes'] : ['--no-install-recommends'];
-  return aptGet(o, 'install', [...recommends, ...(o.allowDowngrade ? ['--allow-downgrades'] : [])], specs);
-}
-
-export function removeStep(o: AptOptions, names: string[]): Step {
-  return aptGet(o, 'remove', [...(o.purge ? ['--purge'] : []), ...(o.autoremove ? ['--auto-remove'] : [])], names);
-}
-
-/** `apt-get update`, or only when the cache is older than `validSeconds`. */
-export function updateCacheStep(validSeconds: number): Step {
-  const update = 'apt-get update -q';
-  const command =
-    validSeconds > 0
-      ? `stamp=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp /var/cache/apt/pkgcache.bin 2>/dev/null | sort -n | tail -n 1); ` +
-        `[ $(( $(date +%s) - \${stamp:-0} )) -lt ${Math.floor(validSeconds)} ] || ${update}`
-      : update;
-  return { summary: 'apt-get update', command: raw(command), env: ENV, failure: (res) => `Failed to update apt cache: ${res.stderr.trim()}` };
 }
 
 /** A .deb file on the host: the package it holds, and what dpkg has of it. */
@@ -113,4 +85,24 @@ export async function readDebFile(conn: Connection, file: string): Promise<{ nam
   if (res.rc !== 0) throw new ModuleFailure(`Unable to install package: ${res.stderr.trim() || `${file} is not a Debian package`}`);
   const [name = '', version = '', status = '', installed = ''] = res.stdout.split('|');
   return { name, version, installed: status.startsWith('ii') ? installed : undefined };
+}
+
+/** Runs a --simulate step (check mode, as Ansible): fails as the real command would; returns its output. */
+export async function simulate(conn: Connection, step: Step): Promise<string> {
+  const res = await probe(conn, step.command, { env: step.env, timeout: 120 });
+  if (res.rc !== 0) throw commandFailure(step.command, res, step.failure?.(res));
+  return res.stdout;
+}
+
+/** Whether the cache is older than `validSeconds` (Ansible's rule), and its time. */
+export async function cacheAge(conn: Connection, validSeconds: number): Promise<{ stale: boolean; time: number }> {
+  // To the nanosecond, as Ansible compares: an update a moment ago is not "now".
+  const res = await probe(conn, raw(`${cacheTime('%.9Y')}; date +%s.%N`), { timeout: 30 });
+  const [time = 0, now = 0] = res.stdout.trim().split('\n').map(Number);
+  return { stale: !(time + validSeconds >= now), time: Math.floor(time) };
+}
+
+/** Is aptitude on the host (Ansible upgrades with it unless force_apt_get)? */
+export async function hasAptitude(conn: Connection): Promise<boolean> {
+  return (await probe(conn, raw('command -v aptitude'), { timeout: 30 })).rc === 0;
 }

@@ -1,5 +1,6 @@
 // Installed packages as Ansible's package_facts reports them: apt's (from
-// dpkg-query, with the origin apt-cache policy gives the installed version)
+// dpkg-query, with the origin apt-cache policy gives the installed version and
+// the section of its record in apt's cache)
 // and rpm's (rpm -qa). Each package name maps to a list (one per installed arch).
 
 export interface PackageEntry {
@@ -28,7 +29,24 @@ export const APT_LIST_SCRIPT = [
   'LC_ALL=C apt-cache policy',
   'echo @@versions',
   "dpkg-query -W -f='${db:Status-Abbrev} ${Package}:${Architecture}\\n' | awk '$1 ~ /^.i/ {print $2}' | LC_ALL=C xargs -r apt-cache policy",
+  'echo @@sections',
+  // The installed version's record as apt has it: its Section is the index's (an
+  // archive's override), which python-apt reports and dpkg's status may not have.
+  "dpkg-query -W -f='${db:Status-Abbrev} ${Package}:${Architecture}=${Version}\\n' | awk '$1 ~ /^.i/ {print $2}' | " +
+    "LC_ALL=C xargs -r apt-cache show 2>/dev/null | grep -E '^(Package|Architecture|Version|Section):|^$'",
 ].join('\n');
+
+/** apt-cache show's records -> "name arch version" -> Section (the first record of each). */
+function recordSections(text: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  for (const record of text.split(/\n\s*\n/)) {
+    const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(record)?.[1]?.trim();
+    const key = `${field('Package')} ${field('Architecture')} ${field('Version')}`;
+    const section = field('Section');
+    if (section !== undefined && !sections.has(key)) sections.set(key, section);
+  }
+  return sections;
+}
 
 /** "URI suite/component arch Packages" -> the o= of its release line (the status file has none). */
 function packageFileOrigins(text: string): Map<string, string> {
@@ -68,7 +86,9 @@ function installedFiles(text: string): Map<string, string> {
 export function parseAptPackages(out: string): PackageFacts {
   const [head = '', rest = ''] = out.split('@@dpkg\n');
   const [dpkg = '', rest2 = ''] = rest.split('@@files\n');
-  const [filesText = '', versions = ''] = rest2.split('@@versions\n');
+  const [filesText = '', rest3 = ''] = rest2.split('@@versions\n');
+  const [versions = '', sectionsText = ''] = rest3.split('@@sections\n');
+  const sections = recordSections(sectionsText);
   const native = head.trim();
   const origins = packageFileOrigins(filesText);
   const fileOf = installedFiles(versions);
@@ -80,7 +100,8 @@ export function parseAptPackages(out: string): PackageFacts {
     const name = arch === native || arch === 'all' ? pkg : `${pkg}:${arch}`;
     const file = fileOf.get(name);
     const origin = file !== undefined ? (origins.get(file) ?? '') : '';
-    add(facts, { name, version: version ?? '', arch: arch ?? '', category: section ?? '', origin, source: 'apt' });
+    const category = sections.get(`${pkg} ${arch} ${version}`) ?? section ?? '';
+    add(facts, { name, version: version ?? '', arch: arch ?? '', category, origin, source: 'apt' });
   }
   return sortFacts(facts);
 }
