@@ -63,10 +63,22 @@ function unquote(value: string): string {
   return value;
 }
 
-/** Where `=` separates key from value (not inside quotes, not escaped). */
+/**
+ * The key of a `k=v` word: what comes before its first `=` that is not the
+ * word's first character nor escaped, as Ansible's parse_kv takes it (any
+ * text: `allow-unauthenticated=yes` is an option too, and an unknown one is
+ * refused by name).
+ */
 function keyOf(token: string): string | undefined {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(token);
-  return m?.[1];
+  for (let pos = token.indexOf('=', 1); pos > 0; pos = token.indexOf('=', pos + 1)) {
+    if (token[pos - 1] !== '\\') return token.slice(0, pos);
+  }
+  return undefined;
+}
+
+/** A word with only escaped `=` is kept as text, unescaped (parse_kv). */
+function unescapeEquals(word: string): string {
+  return word.replace(/\\=/g, '=');
 }
 
 /**
@@ -81,7 +93,7 @@ export function parseKeyValue(text: string, freeFormKeys?: readonly string[]): R
   for (const token of splitArgsString(text)) {
     const key = keyOf(token);
     if (key !== undefined) args[key] = unquote(decodeEscapes(token.slice(key.length + 1)));
-    else rawWords.push(token);
+    else rawWords.push(unescapeEquals(token));
   }
   if (rawWords.length > 0) args._raw_params = rawWords.join(' ');
   return args;
@@ -99,7 +111,10 @@ function parseFreeForm(text: string, keys: readonly string[]): Record<string, un
   for (const word of freeFormWords(text)) {
     const key = keyOf(word);
     if (key !== undefined && keys.includes(key)) args[key] = unquote(decodeEscapes(word.slice(key.length + 1).trim()));
-    else raw += raw === '' || raw.endsWith('\n') ? word : ` ${word}`;
+    else {
+      const text = key === undefined ? unescapeEquals(word) : word;
+      raw += raw === '' || raw.endsWith('\n') ? text : ` ${text}`;
+    }
   }
   if (raw !== '') args._raw_params = raw;
   return args;

@@ -18,6 +18,13 @@ describe('k=v argument strings', () => {
 });
 
 describe('escapes in k=v values', () => {
+  it("takes any text before a word's first unescaped = as its key, as parse_kv does", () => {
+    expect(parseKeyValue('allow-unauthenticated=yes a.b=1 msg=x=y')).toEqual({ 'allow-unauthenticated': 'yes', 'a.b': '1', msg: 'x=y' });
+    expect(parseKeyValue('=x a\\=b')).toEqual({ _raw_params: '=x a=b' });
+    expect(parseKeyValue('echo a\\=b c=d', ['chdir'])).toEqual({ _raw_params: 'echo a=b c=d' });
+    expect(parseKeyValue('FOO-BAR=1 echo', ['chdir'])).toEqual({ _raw_params: 'FOO-BAR=1 echo' });
+  });
+
   it('decodes Python escape sequences as Ansible does', () => {
     expect(parseKeyValue('content="one\\ntwo\\n" dest=/x')).toEqual({ content: 'one\ntwo\n', dest: '/x' });
     expect(parseKeyValue('msg=a\\tb\\x41\\u00e9')).toEqual({ msg: 'a\tbAé' });
