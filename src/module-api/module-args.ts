@@ -92,10 +92,12 @@ export function checkArgs(module: Module<any, any>, input: Record<string, unknow
     }
   }
   splitListOptions(module, args);
+  const given = { ...args };
   const validate = validatorFor(module);
   if (!validate(args)) errors.push(...(validate.errors ?? []).map(describe));
-  // After the defaults, as Ansible checks them (an option with a default counts as given).
-  errors.push(...ruleErrors(module, args));
+  // After the defaults, as Ansible checks them (an option with a default counts
+  // as given), but mutual exclusion of what the task gave only.
+  errors.push(...ruleErrors(module, args, given));
   return errors.length > 0 ? { ok: false, errors: [...new Set(errors)] } : { ok: true, args };
 }
 
@@ -115,13 +117,17 @@ function splitListOptions(module: Module<any, any>, args: Record<string, unknown
 
 const isSet = (args: Record<string, unknown>, name: string): boolean => args[name] !== undefined && args[name] !== null;
 
-/** The module's argument rules that `args` break, in Ansible's words. */
-export function ruleErrors(module: Module<any, any>, args: Record<string, unknown>): string[] {
+/**
+ * The module's argument rules that `args` (defaults applied) break, in
+ * Ansible's words; mutual exclusion is of the options `given` (before the
+ * defaults), as Ansible checks it.
+ */
+export function ruleErrors(module: Module<any, any>, args: Record<string, unknown>, given: Record<string, unknown> = args): string[] {
   const rules = module.rules;
   if (!rules) return [];
   const errors: string[] = [];
   for (const group of rules.mutuallyExclusive ?? []) {
-    if (group.filter((o) => isSet(args, o)).length > 1) errors.push(`parameters are mutually exclusive: ${group.join('|')}`);
+    if (group.filter((o) => isSet(given, o)).length > 1) errors.push(`parameters are mutually exclusive: ${group.join('|')}`);
   }
   for (const group of rules.requiredOneOf ?? []) {
     if (!group.some((o) => isSet(args, o))) errors.push(`one of the following is required: ${group.join(', ')}`);
@@ -153,7 +159,8 @@ export function isLiteral(value: unknown): boolean {
 export function literalRuleErrors(module: Module<any, any>, input: Record<string, unknown>): string[] {
   if (!module.rules || !isLiteral(input)) return [];
   const args: Record<string, unknown> = {};
+  const given: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(module.schema.properties)) if (prop.default !== undefined) args[name] = prop.default;
-  for (const [key, value] of Object.entries(input)) args[module.optionAliases?.[key] ?? key] = value;
-  return ruleErrors(module, args);
+  for (const [key, value] of Object.entries(input)) args[module.optionAliases?.[key] ?? key] = given[module.optionAliases?.[key] ?? key] = value;
+  return ruleErrors(module, args, given);
 }
