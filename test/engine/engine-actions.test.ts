@@ -193,7 +193,8 @@ describe('set_stats, validate_argument_spec, gather_facts', () => {
 
 describe('async jobs and async_status', () => {
   const home = mkdtempSync(join(tmpdir(), 'tsplay-async-home-'));
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  // A job that ran out of time may still write its status while the directory goes: retried.
+  afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   // The local connection's commands run with this HOME: the status files land there.
   const conn = new LocalConnection('localhost');
   const withHome = { host: 'localhost', exec: (c: string, o?: { stdin?: string | Buffer }) => conn.exec(`HOME=${home}; export HOME; ${c}`, o), close: () => conn.close() };

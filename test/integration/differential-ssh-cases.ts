@@ -207,6 +207,9 @@ const INLINE_CASES: Record<string, string> = {
     - copy:
         content: "{{ gone.stat.exists }}\\n"
         dest: "{{ out }}/gone.txt"
+    # The hosts are shared with the later cases: an apt source of a directory
+    # that goes with this case's output would fail their apt-get update.
+    - file: path=/etc/apt/sources.list.d/{{ tag }}.list state=absent
 `,
   // Packages from the lab's local repositories (prepareSshHosts): each tool
   // installs and removes its own packages (named from the output dir), so that
