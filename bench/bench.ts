@@ -189,14 +189,14 @@ function hostCpuMs(pids: number[]): number {
 }
 /**
  * Until the hosts have reaped the sessions of a run that just ended: at least
- * a second, then until their CPU time stands still for half a second (tsplay's
- * connections close just after it exits, exit-closer.ts; at 1,000 hosts the
- * sessions take a few seconds to end), at most 30 s.
+ * two seconds, then until their CPU time stands still for half a second
+ * (tsplay's connections close a second after it exits, exit-closer.ts; at
+ * 1,000 hosts the sessions take a few seconds to end), at most 30 s.
  */
 async function settle(pids: number[]): Promise<void> {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  await sleep(1000);
-  const until = Date.now() + 29_000;
+  await sleep(2000);
+  const until = Date.now() + 28_000;
   let last = hostCpuMs(pids);
   while (Date.now() < until) {
     await sleep(500);
