@@ -59,7 +59,7 @@ const blockinfile: Module<BlockInFileArgs, EditState> = {
     },
     required: ['path'],
   },
-  optionAliases: { ...PATH_ALIASES, content: 'block' },
+  optionAliases: { ...PATH_ALIASES, content: 'block', attr: 'attributes' },
 
   ...editSteps(planFrom, 'backup_file'),
 };

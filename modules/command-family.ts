@@ -30,10 +30,9 @@ export const commandOptions = {
   stdin: { type: 'string' },
   stdin_add_newline: { type: 'boolean', default: true },
   strip_empty_ends: { type: 'boolean', default: true },
-  warn: { type: 'boolean' },
 };
 
-/** Free-form words Ansible lifts out of `command: ...`/`shell: ...` text. */
+/** Free-form words Ansible lifts out of `command: ...`/`shell: ...` text (`warn` too, which 2.14's command then refuses). */
 export const COMMAND_FREE_FORM_KEYS = ['creates', 'removes', 'chdir', 'executable', 'warn', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
 
 export interface CommandState {

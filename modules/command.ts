@@ -40,7 +40,7 @@ const command: Module<CommandArgs, CommandState> = {
   supportsCheckMode: true,
   schema: {
     type: 'object',
-    properties: { ...commandOptions, argv: { type: 'array', items: { type: 'string' } }, expand_argument_vars: { type: 'boolean' } },
+    properties: { ...commandOptions, argv: { type: 'array', items: { type: 'string' } } },
   },
   plan: (ctx) =>
     planCommand(ctx, () => {

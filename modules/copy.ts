@@ -202,7 +202,7 @@ const copy: Module<CopyArgs, CopyState> = {
     },
     required: ['dest'],
   },
-  optionAliases: { thirsty: 'force', attr: 'attributes' },
+  optionAliases: { attr: 'attributes' },
   plan: (ctx) => planFrom(ctx, copySource(ctx)),
   planAndApply: planAndCopy,
   async apply(ctx, plan) {

@@ -101,7 +101,7 @@ const lineinfile: Module<LineInFileArgs, EditState> = {
     },
     required: ['path'],
   },
-  optionAliases: { ...PATH_ALIASES, regex: 'regexp', value: 'line' },
+  optionAliases: { ...PATH_ALIASES, regex: 'regexp', value: 'line', attr: 'attributes' },
 
   ...editSteps(planFrom, 'backup'),
 };

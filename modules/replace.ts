@@ -69,7 +69,7 @@ const replace: Module<ReplaceArgs, EditState> = {
     },
     required: ['path', 'regexp'],
   },
-  optionAliases: PATH_ALIASES,
+  optionAliases: { ...PATH_ALIASES, attr: 'attributes' },
 
   ...editSteps(planFrom, 'backup_file'),
 };
