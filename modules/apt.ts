@@ -146,7 +146,7 @@ const apt: Module<AptArgs, Step[]> = {
       deb: { type: 'string', description: 'A .deb file on the host to install.' },
       // Ansible's default is 'no' (the code reads undefined so): as a schema default it would
       // clash with name/deb in mutually_exclusive, which Ansible checks before defaults.
-      upgrade: { type: 'string', enum: ['dist', 'full', 'no', 'safe', 'yes'], description: 'Upgrade the system: yes/safe (upgrade --with-new-pkgs), dist/full (dist-upgrade); default no.' },
+      upgrade: { type: 'string', enum: ['dist', 'full', 'no', 'safe', 'yes'], default: 'no', description: 'Upgrade the system: yes/safe (upgrade --with-new-pkgs), dist/full (dist-upgrade).' },
       default_release: { type: 'string', description: 'Release to install from (apt-get -t: its versions are preferred, pin 990).' },
       force: { type: 'boolean', default: false, description: 'Pass --force-yes (dangerous).' },
       force_apt_get: { type: 'boolean', default: false, description: 'Upgrade with apt-get even where aptitude is installed (tsplay upgrades only with apt-get).' },

@@ -55,31 +55,33 @@ function aptGet(o: AptOptions, verb: string, extra: string[], specs: string[]): 
   };
 }
 
+const when = (on: boolean | undefined, ...words: string[]): string[] => (on ? words : []);
 const release = (o: AptOptions): string[] => (o.defaultRelease ? ['-t', o.defaultRelease] : []);
+const recommends = (o: AptOptions): string[] =>
+  o.installRecommends === undefined ? [] : ['-o', `APT::Install-Recommends=${o.installRecommends ? 'yes' : 'no'}`];
+/** What install, upgrade and build-dep allow alike. */
+const allowances = (o: AptOptions): string[] => [
+  ...when(o.failOnAutoremove, '--no-remove'),
+  ...when(o.allowUnauthenticated, '--allow-unauthenticated'),
+  ...when(o.allowDowngrade, '--allow-downgrades'),
+];
 
 export function installStep(o: AptOptions, specs: string[]): Step {
-  const recommends = o.installRecommends === undefined ? [] : ['-o', `APT::Install-Recommends=${o.installRecommends ? 'yes' : 'no'}`];
-  return aptGet(
-    o,
-    'install',
-    [
-      ...release(o),
-      ...recommends,
-      ...(o.onlyUpgrade ? ['--only-upgrade'] : []),
-      ...(o.fixBroken ? ['--fix-broken'] : []),
-      ...(o.autoremove ? ['--auto-remove'] : []),
-      ...(o.failOnAutoremove ? ['--no-remove'] : []),
-      ...(o.allowUnauthenticated ? ['--allow-unauthenticated'] : []),
-      ...(o.allowDowngrade ? ['--allow-downgrades'] : []),
-      ...(o.allowChangeHeld ? ['--allow-change-held-packages'] : []),
-    ],
-    specs,
-  );
+  const extra = [
+    ...release(o),
+    ...recommends(o),
+    ...when(o.onlyUpgrade, '--only-upgrade'),
+    ...when(o.fixBroken, '--fix-broken'),
+    ...when(o.autoremove, '--auto-remove'),
+    ...allowances(o),
+    ...when(o.allowChangeHeld, '--allow-change-held-packages'),
+  ];
+  return aptGet(o, 'install', extra, specs);
 }
 
 /** Removal: as Ansible, without --allow-change-held-packages (a held package is not removed). */
 export function removeStep(o: AptOptions, names: string[]): Step {
-  return aptGet(o, 'remove', [...(o.purge ? ['--purge'] : []), ...(o.autoremove ? ['--auto-remove'] : [])], names);
+  return aptGet(o, 'remove', [...when(o.purge, '--purge'), ...when(o.autoremove, '--auto-remove')], names);
 }
 
 /**
@@ -87,28 +89,19 @@ export function removeStep(o: AptOptions, names: string[]): Step {
  * are dist-upgrade, yes and safe are upgrade --with-new-pkgs.
  */
 export function upgradeStep(o: AptOptions, mode: string): Step {
-  const extra = [
-    ...release(o),
-    ...(o.failOnAutoremove ? ['--no-remove'] : []),
-    ...(o.allowUnauthenticated ? ['--allow-unauthenticated'] : []),
-    ...(o.allowDowngrade ? ['--allow-downgrades'] : []),
-  ];
   const dist = mode === 'dist' || mode === 'full';
-  const after = [...(dist ? [] : ['--with-new-pkgs']), ...(o.autoremove ? ['--auto-remove'] : [])];
-  return aptGet(o, dist ? 'dist-upgrade' : 'upgrade', extra, after);
+  const after = [...when(!dist, '--with-new-pkgs'), ...when(o.autoremove, '--auto-remove')];
+  return aptGet(o, dist ? 'dist-upgrade' : 'upgrade', [...release(o), ...allowances(o)], after);
 }
 
 /** `apt-get build-dep` (state build-dep): what the named source packages need to build. */
 export function buildDepStep(o: AptOptions, names: string[]): Step {
-  const recommends = o.installRecommends === undefined ? [] : ['-o', `APT::Install-Recommends=${o.installRecommends ? 'yes' : 'no'}`];
   const extra = [
     ...release(o),
-    ...recommends,
-    ...(o.onlyUpgrade ? ['--only-upgrade'] : []),
-    ...(o.failOnAutoremove ? ['--no-remove'] : []),
-    ...(o.allowUnauthenticated ? ['--allow-unauthenticated'] : []),
-    ...(o.allowDowngrade ? ['--allow-downgrades'] : []),
-    ...(o.allowChangeHeld ? ['--allow-change-held-packages'] : []),
+    ...recommends(o),
+    ...when(o.onlyUpgrade, '--only-upgrade'),
+    ...allowances(o),
+    ...when(o.allowChangeHeld, '--allow-change-held-packages'),
   ];
   return aptGet(o, 'build-dep', extra, names);
 }

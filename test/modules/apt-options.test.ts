@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import apt from '../../modules/apt.js';
 import { checkArgs } from '../../src/module-api/module-args.js';
+import { expectOptions, hasAnsibleDoc, installedOptions, type AnsibleOption } from './ansible-options.js';
 import { commandText } from '../../src/host/run.js';
 import { parseAptPackages } from '../../src/system-facts/packages.js';
 import { buildDepStep, cleanupStep, installStep, markManualStep, removeStep, updateCacheStep, updateFailure, upgradeStep, type AptOptions } from '../../src/packages/apt-commands.js';
 
 /** ansible-doc --json -t module apt (ansible-core 2.14): type, default, choices, aliases. */
-const ANSIBLE_OPTIONS: Record<string, { type: string; default?: unknown; choices?: string[]; aliases?: string[] }> = {
+const ANSIBLE_OPTIONS: Record<string, AnsibleOption> = {
   allow_change_held_packages: { type: 'bool', default: false },
   allow_downgrade: { type: 'bool', default: false, aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
   allow_unauthenticated: { type: 'bool', default: false, aliases: ['allow-unauthenticated'] },
@@ -41,30 +42,9 @@ const ANSIBLE_OPTIONS: Record<string, { type: string; default?: unknown; choices
   upgrade: { type: 'str', default: 'no', choices: ['dist', 'full', 'no', 'safe', 'yes'] },
 };
 
-const JSON_TYPE: Record<string, string> = { list: 'array', int: 'integer', str: 'string', path: 'string', bool: 'boolean' };
-// upgrade's default 'no' is applied in the module's code (see modules/apt.ts).
-const DEFAULT_IN_CODE = new Set(['upgrade']);
-
-interface Prop {
-  type: string;
-  default?: unknown;
-  enum?: string[];
-  description?: string;
-}
-
 describe('apt options', () => {
-  const props = (apt.schema as unknown as { properties: Record<string, Prop> }).properties;
-
   it("are ansible-doc's: names, types, defaults, choices and aliases, each described", () => {
-    expect(Object.keys(props).sort()).toEqual(Object.keys(ANSIBLE_OPTIONS).sort());
-    for (const [name, want] of Object.entries(ANSIBLE_OPTIONS)) {
-      expect(props[name]!.type, name).toBe(JSON_TYPE[want.type]);
-      if (!DEFAULT_IN_CODE.has(name)) expect(props[name]!.default, name).toEqual(want.default);
-      expect(props[name]!.enum?.slice().sort(), name).toEqual(want.choices);
-      expect(props[name]!.description, name).toBeTruthy();
-      const aliases = Object.entries(apt.optionAliases ?? {}).filter(([, to]) => to === name).map(([a]) => a);
-      expect(aliases.sort(), `aliases of ${name}`).toEqual((want.aliases ?? []).slice().sort());
-    }
+    expectOptions(apt, ANSIBLE_OPTIONS);
     expect(checkArgs(apt, { name: 'a,b', upgrade: 'no' }).ok).toBe(false);
     expect(checkArgs(apt, { name: 'a', policy_rc_d: 101, 'allow-unauthenticated': true }).ok).toBe(true);
     // Ansible's required_one_of always holds (upgrade has a default): clean alone is a task.
@@ -72,26 +52,9 @@ describe('apt options', () => {
     expect(checkArgs(apt, { name: 'a', nope: 1 }).ok).toBe(false);
   });
 
-  const hasDoc = spawnSync('ansible-doc', ['--version']).status === 0;
-  it.skipIf(!hasDoc && process.env.CI !== 'true')('match the installed ansible-doc', () => {
-    const r = spawnSync('ansible-doc', ['--json', '-t', 'module', 'apt'], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    type DocOption = { type: string; default?: unknown; choices?: string[]; aliases?: string[] };
-    const doc = (JSON.parse(r.stdout) as Record<string, { doc: { options: Record<string, DocOption> } }>).apt!.doc.options;
-    const bool = (v: unknown) => (v === 'no' ? false : v === 'yes' ? true : v);
-    const seen = Object.fromEntries(
-      Object.entries(doc).map(([k, v]) => [
-        k,
-        {
-          type: v.type,
-          ...(v.default != null ? { default: v.type === 'bool' ? bool(v.default) : v.default } : {}),
-          ...(v.choices ? { choices: v.choices.slice().sort() } : {}),
-          ...(v.aliases ? { aliases: v.aliases } : {}),
-        },
-      ]),
-    );
+  it.skipIf(!hasAnsibleDoc && process.env.CI !== 'true')('match the installed ansible-doc', () => {
     // ansible-doc names the list option `name` with aliases package, pkg.
-    expect(seen).toEqual(ANSIBLE_OPTIONS);
+    expect(installedOptions('apt')).toEqual(ANSIBLE_OPTIONS);
   });
 });
 

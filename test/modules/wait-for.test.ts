@@ -2,16 +2,16 @@
 // reads this machine's connection tables as Ansible's Linux code does: loopback
 // connections held open by the test (IPv4, IPv6 and IPv4-mapped), counted or not
 // by host, exclude_hosts and active_connection_states.
-import { spawnSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import waitFor from '../../modules/wait_for.js';
 import { checkArgs } from '../../src/module-api/module-args.js';
 import { ModuleFailure } from '../../src/module-api/module-types.js';
+import { expectOptions, hasAnsibleDoc, installedOptions, type AnsibleOption } from './ansible-options.js';
 import { runModule } from './module-harness.js';
 
 /** ansible-doc --json -t module wait_for (ansible-core 2.14): name, type, default, choices. */
-const ANSIBLE_OPTIONS: Record<string, { type: string; default?: unknown; choices?: string[] }> = {
+const ANSIBLE_OPTIONS: Record<string, AnsibleOption> = {
   active_connection_states: { type: 'list', default: ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT'] },
   connect_timeout: { type: 'int', default: 5 },
   delay: { type: 'int', default: 0 },
@@ -26,39 +26,15 @@ const ANSIBLE_OPTIONS: Record<string, { type: string; default?: unknown; choices
   timeout: { type: 'int', default: 300 },
 };
 
-const JSON_TYPE: Record<string, string> = { list: 'array', int: 'integer', str: 'string', path: 'string' };
-
-interface Prop {
-  type: string;
-  default?: unknown;
-  enum?: string[];
-  description?: string;
-}
-
 describe('wait_for options', () => {
-  const props = (waitFor.schema as unknown as { properties: Record<string, Prop> }).properties;
-
   it("are ansible-doc's: names, types, defaults and choices, each described", () => {
-    expect(Object.keys(props).sort()).toEqual(Object.keys(ANSIBLE_OPTIONS));
-    for (const [name, want] of Object.entries(ANSIBLE_OPTIONS)) {
-      expect(props[name]!.type, name).toBe(JSON_TYPE[want.type]);
-      expect(props[name]!.default, name).toEqual(want.default);
-      expect(props[name]!.enum?.slice().sort(), name).toEqual(want.choices);
-      expect(props[name]!.description, name).toBeTruthy();
-    }
+    expectOptions(waitFor, ANSIBLE_OPTIONS);
     expect(checkArgs(waitFor, { port: 1, state: 'drained', exclude_hosts: ['a'], active_connection_states: ['SYN_SENT'] }).ok).toBe(true);
     expect(checkArgs(waitFor, { port: 1, nope: 1 }).ok).toBe(false);
   });
 
-  const hasDoc = spawnSync('ansible-doc', ['--version']).status === 0;
-  it.skipIf(!hasDoc && process.env.CI !== 'true')('match the installed ansible-doc', () => {
-    const r = spawnSync('ansible-doc', ['--json', '-t', 'module', 'wait_for'], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const doc = (JSON.parse(r.stdout) as Record<string, { doc: { options: Record<string, { type: string; default?: unknown; choices?: string[] }> } }>).wait_for!.doc.options;
-    const seen = Object.fromEntries(
-      Object.entries(doc).map(([k, v]) => [k, { type: v.type, ...(v.default != null ? { default: v.default } : {}), ...(v.choices ? { choices: v.choices } : {}) }]),
-    );
-    expect(seen).toEqual(ANSIBLE_OPTIONS);
+  it.skipIf(!hasAnsibleDoc && process.env.CI !== 'true')('match the installed ansible-doc', () => {
+    expect(installedOptions('wait_for')).toEqual(ANSIBLE_OPTIONS);
   });
 });
 
