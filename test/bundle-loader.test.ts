@@ -120,6 +120,25 @@ describe('loadBundle', () => {
     expect(cacheFiles(cacheDir)).toEqual([`${process.version}-${process.arch}-${real}-code.bin`]);
   });
 
+  it('reads an all-ASCII bundle as Latin-1 and any other as UTF-8, by what its id says', async () => {
+    const { writeBundleId } = await import('../src/build/bundle-loader.js');
+    const text = 'exports.answer = "caf\\u00e9";\nexports.later = (x) => x; // naïve\n';
+    const file = script('utf8.cjs', text.replace('\\u00e9', 'é'));
+    writeBundleId(file);
+    expect(JSON.parse(readFileSync(`${file}.id`, 'utf8'))).toMatchObject({ ascii: false });
+    expect(load(file, undefined)).toMatchObject({ answer: 'café' });
+    const ascii = script('ascii.cjs', text.replace('naïve', 'naive'));
+    writeBundleId(ascii);
+    expect(JSON.parse(readFileSync(`${ascii}.id`, 'utf8'))).toMatchObject({ ascii: true });
+    expect(load(ascii, undefined)).toMatchObject({ answer: 'café' });
+  });
+
+  it('the build makes the bundle all ASCII, and says so in its id', () => {
+    const bundle = join(ROOT, 'dist', 'bundle', 'tsplay.cjs');
+    expect(readFileSync(bundle).some((b) => b > 0x7f)).toBe(false);
+    expect(JSON.parse(readFileSync(`${bundle}.id`, 'utf8'))).toMatchObject({ ascii: true });
+  });
+
   it('runs without a cache when none is wanted or it cannot be written', () => {
     const file = script('d.cjs');
     expect(load(file, undefined)).toMatchObject({ cacheUse: 'none', saved: false, answer: 42 });

@@ -3,7 +3,7 @@
 // dist/bundle/tsplay.cjs, which bin/tsplay.js runs from V8's code cache
 // (src/bundle-loader.ts). Compiling ~400 modules' JavaScript was most of
 // tsplay's start-up and, lazily, a fifth of its time during tasks.
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -57,6 +57,8 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // Code with non-ASCII characters written as escapes (see below).
+  charset: 'ascii',
   outfile: BUNDLE_FILE,
   // cpu-features is a native addon (ssh2 asks it whether the CPU has AES).
   external: ['cpu-features'],
@@ -68,4 +70,10 @@ await build({
   define: { 'import.meta.url': 'import_meta_url' },
   logLevel: 'warning',
 });
+// esbuild writes code in ASCII (charset above) but keeps comments as they
+// were: their few other characters become '?', so the file is all ASCII and
+// the loader reads it as Latin-1 (src/build/bundle-loader.ts).
+const text = readFileSync(BUNDLE_FILE, 'utf8');
+const ascii = text.replace(/[^\x00-\x7f]/gu, '?');
+if (ascii !== text) writeFileSync(BUNDLE_FILE, ascii);
 writeBundleId(BUNDLE_FILE);
