@@ -3,12 +3,17 @@
 // V8's code cache, which it refreshes when the run ends (src/build/bundle-loader.ts),
 // and keeps the code made of templates for the next run (src/templating/code-store.ts).
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { BUNDLE_FILE, codeCacheDir, loadBundle } from '../dist/src/build/bundle-loader.js';
 
 if (!existsSync(BUNDLE_FILE)) {
   process.stderr.write(`ERROR! tsplay is not built (${BUNDLE_FILE} is missing): run \`npm run build\`\n`);
   process.exit(1);
 }
+// V8 optimises a function after a budget of work in it; at the default, its
+// background compiles of a run's many warm functions took ~20% of tsplay's CPU,
+// on cores the hosts' sshds share. A larger budget optimises only what is hot.
+setFlagsFromString('--interrupt-budget=600000');
 const bundle = loadBundle(BUNDLE_FILE, codeCacheDir());
 const { main, interrupt, useTemplateCodeStore, saveTemplateCodeStore, modulesUsed } = bundle.exports;
 useTemplateCodeStore(bundle.cacheFileFor('templates.json'));
