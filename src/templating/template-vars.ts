@@ -8,8 +8,11 @@ import { PyDateTime, fieldsOf, now, strftime } from './datetime.js';
 /** Ansible's DEFAULT_MANAGED_STR; its {host} {uid} {file} fields and strftime codes are filled in. */
 export const DEFAULT_MANAGED_STR = 'Ansible managed';
 
+// userInfo() reads the password database: once a run, not once a host and task.
+let me: { uid: number; username: string } | undefined;
+
 function ownerName(uid: number): string {
-  const me = userInfo();
+  me ??= userInfo();
   return me.uid === uid ? me.username : String(uid);
 }
 
