@@ -2,13 +2,20 @@
 // the cases the tests compare tsplay with, and records its results in the
 // repository (see test/differential/recording.ts). Without names it records
 // every case; a name records the cases whose name contains it. The SSH cases
-// (named ssh-…) boot lab hosts, which needs root.
+// (named ssh-…) boot lab hosts, which needs root. The runs of test files that
+// compare tsplay with ansible-playbook run by run are named after their file
+// (terminal, …; see recorded-runs.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseHash, limiter, loadCases, recordingFile, runCaseFully, type CapturedRun } from './differential/harness.js';
 import { installedAnsibleCore, writeRecording, type RecordedRun } from './differential/recording.js';
 import { recordSshCases, sshCaseNames } from './integration/differential-ssh-cases.js';
+import { terminalRuns } from './output/terminal-runs.js';
+import { wrapRuns } from './output/wrap-runs.js';
+import { recordRuns, removeTmp } from './recorded-runs.js';
+
+const FILE_RUNS = [terminalRuns, wrapRuns];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const matches = (name: string): boolean => wanted.length === 0 || wanted.some((w) => name.includes(w));
@@ -23,7 +30,8 @@ const strip = ({ ms: _ms, ...run }: CapturedRun): RecordedRun => run;
 
 const localCases = loadCases().filter((c) => matches(c.name));
 const sshCases = sshCaseNames().filter(matches);
-if (!localCases.length && !sshCases.length) {
+const fileRuns = FILE_RUNS.filter((set) => matches(set.name));
+if (!localCases.length && !sshCases.length && !fileRuns.length) {
   console.error(`record-ansible: no case matches ${wanted.join(', ')}`);
   process.exit(1);
 }
@@ -43,6 +51,11 @@ try {
     }),
   );
   if (sshCases.length) await recordSshCases(sshCases, version, (line) => console.log(line));
+  for (const set of fileRuns) {
+    await recordRuns(set, version);
+    console.log(`recorded ${set.name} (${Object.keys(set.runs).length} runs)`);
+  }
 } finally {
   rmSync(out, { recursive: true, force: true });
+  for (const set of FILE_RUNS) removeTmp(set);
 }
