@@ -13,8 +13,8 @@ const OWN_PROCESS_FILES = [...LAB_FILES, ...OWN_GRAPH_FILES];
 
 // The other files mostly wait on programs they start (tsplay, sshd, ansible's
 // recordings are read, not run): several at once, in worker threads that keep
-// their modules from file to file (importing the engine afresh for each of
-// ~120 files was a fifth of the suite's CPU). minThreads equals maxThreads:
+// their modules from file to file (importing the engine afresh for each file
+// took twice the CPU on a 40-file sample of them). minThreads equals maxThreads:
 // vitest 3.2 reports "Terminating worker thread" when it retires an idle thread
 // that shares its modules.
 const OTHER_FILES_AT_ONCE = 3;

@@ -13,7 +13,7 @@
 // TSPLAY_DIFF_JOBS sets how many runs go at once, TSPLAY_DIFF_KEEP=1 keeps the
 // output directories, TSPLAY_DIFF_ONLY=substring runs only matching cases.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,6 @@ import {
   diffLines,
   limiter,
   loadCases,
-  newestMtime,
   normalizeOutput,
   parseRecap,
   recordingFile,
@@ -91,21 +90,11 @@ function observeAll(runs: CaseRuns<RecordedRun & { ms?: number }>): Observations
 
 let buildPromise: Promise<void> | undefined;
 
-/** Builds dist/ (as `npm run build`) when a source is newer than the bundle the CLI runs. */
+/** Builds dist/ when it is older than its sources (test/build-if-stale.mjs, as `npm test` does first). */
 function ensureBuilt(): Promise<void> {
   buildPromise ??= (async () => {
-    const bundle = join(ROOT, 'dist', 'bundle', 'tsplay.cjs');
-    const newest = Math.max(newestMtime(join(ROOT, 'src'), ['.ts']), newestMtime(join(ROOT, 'modules'), ['.ts']));
-    if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest) return;
-    const steps = [
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      [join(ROOT, 'dist', 'src', 'build', 'build-validators.js')],
-      [join(ROOT, 'dist', 'src', 'build', 'build-bundle.js')],
-    ];
-    for (const args of steps) {
-      const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-      if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${tail(r.stdout + r.stderr, 3000)}`);
-    }
+    const r = spawnSync(process.execPath, [join(ROOT, 'test', 'build-if-stale.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    if (r.status !== 0) throw new Error(`the build failed (${r.status}):\n${tail(r.stdout + r.stderr, 3000)}`);
   })();
   return buildPromise;
 }

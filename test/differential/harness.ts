@@ -276,22 +276,6 @@ export function normalizeOutput(stdout: string, out: string, caseDir: string): s
   return result;
 }
 
-/** The newest modification time (ms) of the files under `dir` with one of `exts`. */
-export function newestMtime(dir: string, exts: string[]): number {
-  let newest = 0;
-  if (!existsSync(dir)) return newest;
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (exts.some((e) => name.endsWith(e))) newest = Math.max(newest, st.mtimeMs);
-    }
-  };
-  walk(dir);
-  return newest;
-}
-
 /** A tiny concurrency limiter. */
 export function limiter(concurrency: number): <T>(job: () => Promise<T>) => Promise<T> {
   let active = 0;
