@@ -193,10 +193,14 @@ describe('set_stats, validate_argument_spec, gather_facts', () => {
 
 describe('async jobs and async_status', () => {
   const home = mkdtempSync(join(tmpdir(), 'tsplay-async-home-'));
-  // A job that ran out of time may still write its status while the directory goes: retried.
-  afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   // The local connection's commands run with this HOME: the status files land there.
   const conn = new LocalConnection('localhost');
+  // A job that ran out of time may still be writing its status through the
+  // connection (a busy machine): the connection ends first, then the directory goes.
+  afterAll(async () => {
+    await conn.close();
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  });
   const withHome = { host: 'localhost', exec: (c: string, o?: { stdin?: string | Buffer }) => conn.exec(`HOME=${home}; export HOME; ${c}`, o), close: () => conn.close() };
   const statusOn = async (jid: string, mode = 'status') => {
     const ctx = { ...makeContext({ jid, mode: mode as 'status' }), conn: withHome };
